@@ -1,0 +1,47 @@
+# The index of everything a developer can do. `make` alone lists the targets.
+# Every target creates .venv and installs the project into it first, so a fresh
+# machine needs nothing but Python 3.11+.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install generate check-generated lint test demo clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "users-sdk needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the SDK with its development tools
+
+generate: $(STAMP) ## Regenerate generated/ from openapi.yaml (pinned openapi-python-client + ruff)
+	$(PY) scripts/generate.py
+
+check-generated: $(STAMP) ## Fail, naming the files, if generated/ is not what openapi.yaml generates
+	$(PY) scripts/generate.py --check
+
+lint: $(STAMP) ## ruff (lint + format check) and mypy --strict on the facade
+	$(BIN)/ruff check facade scripts tests
+	$(BIN)/ruff format --check facade scripts tests
+	$(BIN)/mypy
+
+test: $(STAMP) ## Run the whole test suite, lint and the generated-code check
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory check-generated
+	$(PY) -m pytest
+
+clean: ## Remove the virtual environment, caches and build output
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+demo: $(STAMP) ## The main job: show the SDK at work
+	$(PY) scripts/demo.py

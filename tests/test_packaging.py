@@ -1,0 +1,80 @@
+"""One wheel, two import packages, typed, installable into an empty virtual environment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from email.parser import Parser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("users_sdk-*.whl")
+    return built
+
+
+def test_wheel_ships_both_packages_typed_and_nothing_else(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    top_level = {name.split("/")[0] for name in names if not name.startswith("users_sdk-")}
+    assert top_level == {"users_sdk", "users_api_client"}
+    for required in (
+        "users_sdk/__init__.py",
+        "users_sdk/py.typed",
+        "users_api_client/__init__.py",
+        "users_api_client/py.typed",
+        "users_api_client/api/users/get_user.py",
+        "users_api_client/models/user.py",
+    ):
+        assert required in names
+
+
+def test_wheel_metadata(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    (metadata_name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+    metadata = Parser().parsestr(archive.read(metadata_name).decode())
+    assert metadata["Name"] == "users-sdk"
+    assert metadata["Requires-Python"] == ">=3.11"
+    runtime = [r for r in metadata.get_all("Requires-Dist") if "extra ==" not in r]
+    assert sorted(r.split(">")[0].split("<")[0] for r in runtime) == [
+        "attrs",
+        "httpx",
+        "python-dateutil",
+    ]
+
+
+def test_pip_install_into_an_empty_venv_gives_both_import_packages(
+    wheel: Path, tmp_path: Path
+) -> None:
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=True)
+    python = environment / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel],
+        check=True,
+        capture_output=True,
+    )
+    probe = (
+        "import users_sdk, users_api_client, users_api_client.api.users.get_user as g;"
+        "print(users_sdk.__file__); print(users_api_client.__file__); print(users_sdk.__version__)"
+    )
+    result = subprocess.run(
+        [str(python), "-c", probe], check=True, capture_output=True, text=True, cwd=tmp_path
+    )
+    sdk_file, client_file, version = result.stdout.split()
+    assert str(environment) in sdk_file
+    assert str(environment) in client_file
+    assert version == __import__("users_sdk").__version__

@@ -9,7 +9,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated lint test demo clean
+.PHONY: help install generate check-generated lint test demo serve clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -45,3 +45,6 @@ clean: ## Remove the virtual environment, caches and build output
 
 demo: $(STAMP) ## The main job: show the SDK at work
 	$(PY) scripts/demo.py
+
+serve: $(STAMP) ## Run the reference server (flags: make serve ARGS="--port 8000 --db users.db")
+	PYTHONPATH=server $(PY) -m users_server $(ARGS)

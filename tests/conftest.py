@@ -10,3 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return ROOT
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    # The SDK's async client is tested under asyncio (what most users run).
+    return "asyncio"

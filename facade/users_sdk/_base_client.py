@@ -1,0 +1,328 @@
+"""What the sync and async clients share: settings, request building, and the
+turning of a response into a value or an SDK error.
+
+The two clients (`_client.py`) only differ in how they send and sleep.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
+from typing import Any, TypeVar
+
+import httpx
+
+from . import _retries
+from ._exceptions import (
+    APIConnectionError,
+    APITimeoutError,
+    ConfigurationError,
+    RateLimitError,
+    UnexpectedResponseError,
+    status_error_class,
+)
+from ._logging import logger, redact_secret
+from ._response import APIResponse, finish
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+from ._version import __version__
+
+_T = TypeVar("_T")
+
+BASE_URL_ENV = "USERS_API_BASE_URL"
+TOKEN_ENV = "USERS_API_TOKEN"
+API_KEY_ENV = "USERS_API_KEY"
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_MAX_RETRIES = _retries.DEFAULT_MAX_RETRIES
+
+_KNOWN_STATUSES = frozenset(status.value for status in HTTPStatus)
+_USER_AGENT = f"users-sdk/{__version__} python/{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def _adapter() -> Any:
+    # Imported on first request, not with `import users_sdk` (import time).
+    from . import _generated_adapter
+
+    return _generated_adapter
+
+
+class ClientSettings:
+    """The validated configuration of a client; with_options() derives new ones."""
+
+    __slots__ = ("api_key", "base_url", "headers", "max_retries", "timeout", "token")
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None,
+        token: str | None,
+        api_key: str | None,
+        timeout: TimeoutTypes,
+        max_retries: int,
+        headers: Mapping[str, str] | None,
+    ) -> None:
+        base_url = base_url if base_url is not None else os.environ.get(BASE_URL_ENV)
+        if token is None and api_key is None:
+            token = os.environ.get(TOKEN_ENV) or None
+            api_key = None if token else (os.environ.get(API_KEY_ENV) or None)
+        self.base_url = _checked_base_url(base_url)
+        self.token = _checked_secret("token", token)
+        self.api_key = _checked_secret("api_key", api_key)
+        if self.token is None and self.api_key is None:
+            raise ConfigurationError(
+                f"no credential: pass token= or api_key=, or set {TOKEN_ENV} or {API_KEY_ENV}"
+            )
+        if self.token is not None and self.api_key is not None:
+            raise ConfigurationError("pass token= or api_key=, not both")
+        self.timeout = _checked_timeout(timeout)
+        self.max_retries = _checked_max_retries(max_retries)
+        self.headers = _checked_headers(headers)
+
+    def derive(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int | NotGiven,
+        headers: Mapping[str, str] | NotGiven,
+    ) -> ClientSettings:
+        derived = object.__new__(ClientSettings)
+        derived.base_url = self.base_url
+        derived.token = self.token
+        derived.api_key = self.api_key
+        derived.timeout = (
+            self.timeout if isinstance(timeout, NotGiven) else _checked_timeout(timeout)
+        )
+        derived.max_retries = (
+            self.max_retries
+            if isinstance(max_retries, NotGiven)
+            else _checked_max_retries(max_retries)
+        )
+        derived.headers = (
+            self.headers
+            if isinstance(headers, NotGiven)
+            else {**self.headers, **_checked_headers(headers)}
+        )
+        return derived
+
+    def default_headers(self) -> dict[str, str]:
+        headers = {"User-Agent": _USER_AGENT, "Accept": "application/json"}
+        headers.update(self.headers)
+        if self.token is not None:
+            headers["Authorization"] = f"Bearer {self.token}"
+        else:
+            assert self.api_key is not None
+            headers["X-API-Key"] = self.api_key
+        return headers
+
+    def describe(self) -> str:
+        """For repr(): everything but the credential's value."""
+        credential = (
+            f"token={redact_secret(self.token)}"
+            if self.token is not None
+            else f"api_key={redact_secret(self.api_key)}"
+        )
+        return (
+            f"base_url={self.base_url!r}, {credential}, timeout={self.timeout!r}, "
+            f"max_retries={self.max_retries}"
+        )
+
+
+def _checked_base_url(base_url: str | None) -> str:
+    if not base_url:
+        raise ConfigurationError(f"no base URL: pass base_url='https://...' or set {BASE_URL_ENV}")
+    if not isinstance(base_url, str):
+        raise ConfigurationError(f"base_url must be a str, not {type(base_url).__name__}")
+    try:
+        url = httpx.URL(base_url)
+    except httpx.InvalidURL as error:
+        raise ConfigurationError(f"base_url {base_url!r} is not a URL: {error}") from None
+    if url.scheme not in {"http", "https"} or not url.host:
+        raise ConfigurationError(
+            f"base_url {base_url!r} must be an http:// or https:// URL with a host"
+        )
+    if url.query or url.fragment:
+        raise ConfigurationError(f"base_url {base_url!r} must not have a query or a fragment")
+    return base_url.rstrip("/")
+
+
+def _checked_secret(name: str, value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError(f"{name} must be a non-empty str")
+    if not value.isascii() or any(c in value for c in "\r\n\0"):
+        # Never echo the value: it is a credential.
+        raise ConfigurationError(f"{name} must be printable ASCII without line breaks")
+    return value
+
+
+def _checked_timeout(timeout: object) -> httpx.Timeout:
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if timeout is None:
+        return httpx.Timeout(None)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigurationError(
+            f"timeout must be a positive number of seconds, an httpx.Timeout or None, "
+            f"not {timeout!r}"
+        )
+    return httpx.Timeout(float(timeout), connect=min(float(timeout), DEFAULT_TIMEOUT.connect or 5))
+
+
+def _checked_max_retries(max_retries: object) -> int:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ConfigurationError(f"max_retries must be an int >= 0, not {max_retries!r}")
+    return max_retries
+
+
+def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    if headers is None:
+        return {}
+    if not isinstance(headers, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+    ):
+        raise ConfigurationError("headers must be a dict of str to str")
+    return dict(headers)
+
+
+class BaseClient:
+    """Request building and response handling shared by both clients."""
+
+    _settings: ClientSettings
+    _default_headers: dict[str, str]
+
+    def _configure(self, settings: ClientSettings) -> None:
+        self._settings = settings
+        self._default_headers = settings.default_headers()
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._settings.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._settings.max_retries
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._settings.describe()})"
+
+    def _request_timeout(self, timeout: TimeoutTypes | NotGiven) -> httpx.Timeout:
+        if timeout is NOT_GIVEN or isinstance(timeout, NotGiven):
+            return self._settings.timeout
+        try:
+            return _checked_timeout(timeout)
+        except ConfigurationError as error:
+            from ._exceptions import InvalidArgumentError
+
+            raise InvalidArgumentError(str(error)) from None
+
+    def _headers_for(self, args: Mapping[str, Any]) -> dict[str, str]:
+        extra = args.get("headers")
+        return {**self._default_headers, **extra} if extra else self._default_headers
+
+    def _build_request(
+        self, http: httpx.Client | httpx.AsyncClient, args: Mapping[str, Any], timeout: Any
+    ) -> httpx.Request:
+        return http.build_request(
+            args["method"],
+            self._settings.base_url + args["url"],
+            params=args.get("params"),
+            json=args.get("json"),
+            headers=self._headers_for(args),
+            timeout=timeout,
+        )
+
+    def _transport_error(self, error: Exception, request: httpx.Request) -> APIConnectionError:
+        where = f"{request.method} {request.url.path}"
+        kind = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+        what = "timed out" if kind is APITimeoutError else "got no response"
+        advice = (
+            "raise timeout= or check the server"
+            if kind is APITimeoutError
+            else f"check that {self._settings.base_url} is reachable"
+        )
+        return kind(
+            f"{where} {what} ({type(error).__name__}: {error}); {advice}",
+            method=request.method,
+            url=str(request.url.copy_with(query=None)),
+        )
+
+    def _log_retry(
+        self,
+        request: httpx.Request,
+        retry_number: int,
+        max_retries: int,
+        delay: float,
+        cause: str,
+    ) -> None:
+        logger.info(
+            "Retrying %s %s in %.2f s (retry %d of %d) after %s",
+            request.method,
+            request.url.path,
+            delay,
+            retry_number,
+            max_retries,
+            cause,
+        )
+
+    def _finish(
+        self,
+        response: httpx.Response,
+        parse: Callable[[httpx.Response], _T],
+        retries_taken: int,
+    ) -> _T | APIResponse[_T]:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d (%.1f ms, request_id=%s, retries=%d)",
+                response.request.method,
+                response.request.url.path,
+                response.status_code,
+                response.elapsed.total_seconds() * 1000,
+                response.headers.get("x-request-id"),
+                retries_taken,
+            )
+        status = response.status_code
+        if 200 <= status < 300:
+            return finish(response, lambda: parse(response), retries_taken)
+        raise _error_for(response)
+
+
+def _error_for(response: httpx.Response) -> Exception:
+    status = response.status_code
+    if status < 400 or status not in _KNOWN_STATUSES:
+        return UnexpectedResponseError(
+            f"status {status} is not one the API uses",
+            response=response,
+            body=_body_of(response),
+        )
+    body = _body_of(response)
+    problem = _adapter().parse_problem(body)
+    error_class = status_error_class(status)
+    if error_class is RateLimitError:
+        return RateLimitError(
+            response=response,
+            body=body,
+            problem=problem,
+            retry_after=_retries.retry_after(response.headers),
+        )
+    return error_class(response=response, body=body, problem=problem)
+
+
+def _body_of(response: httpx.Response) -> object:
+    """The decoded body of an error response: JSON when it is JSON, else text."""
+    content = response.content
+    if not content:
+        return None
+    if "json" in response.headers.get("content-type", ""):
+        try:
+            return json.loads(content)
+        except (ValueError, UnicodeDecodeError):
+            pass
+    return content[:2000].decode("utf-8", errors="replace")

@@ -1,0 +1,264 @@
+"""UsersClient and AsyncUsersClient: explicit twins over one shared base.
+
+with UsersClient(base_url="http://127.0.0.1:8000", token="...") as client:
+    user = client.users.get("usr_0001")
+
+async with AsyncUsersClient() as client:      # USERS_API_BASE_URL, USERS_API_TOKEN
+    user = await client.users.get("usr_0001")
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Coroutine, Mapping
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+import httpx
+
+from . import _retries
+from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, ClientSettings
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+
+if TYPE_CHECKING:
+    from .resources.users import AsyncUsers, Users
+
+__all__ = ["AsyncUsersClient", "UsersClient"]
+
+_T = TypeVar("_T")
+_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+
+
+async def _sleep_async(seconds: float) -> None:
+    # anyio (an httpx dependency) sleeps under asyncio and trio alike; imported
+    # here so that `import users_sdk` does not pay for an event loop library.
+    import anyio
+
+    await anyio.sleep(seconds)
+
+
+class UsersClient(BaseClient):
+    """A synchronous client of the Users API.
+
+    Arguments not given are read from the environment: `USERS_API_BASE_URL`,
+    and `USERS_API_TOKEN` (a bearer token) or `USERS_API_KEY` (an API key).
+
+    >>> client = UsersClient(base_url="http://127.0.0.1:8000", token="owner-token")
+    >>> client.max_retries
+    2
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        token: str | None = None,
+        api_key: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
+        verify: bool | str = True,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        self._configure(
+            ClientSettings(
+                base_url=base_url,
+                token=token,
+                api_key=api_key,
+                timeout=timeout,
+                max_retries=max_retries,
+                headers=headers,
+            )
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(verify=verify, limits=_DEFAULT_LIMITS)
+        self._sleep: Callable[[float], None] = time.sleep
+
+    @cached_property
+    def users(self) -> Users:
+        from .resources.users import Users
+
+        return Users(self)
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+    ) -> UsersClient:
+        """A client with other options that shares this one's connection pool.
+
+        >>> fast = client.with_options(timeout=2.0, max_retries=0)
+        """
+        derived = object.__new__(UsersClient)
+        derived._configure(
+            self._settings.derive(timeout=timeout, max_retries=max_retries, headers=headers)
+        )
+        derived._owns_http = False
+        derived._http = self._http
+        derived._sleep = self._sleep
+        return derived
+
+    def close(self) -> None:
+        """Close the connection pool (if this client created it)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _request(
+        self,
+        args: Mapping[str, Any],
+        parse: Callable[[httpx.Response], _T],
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> _T:
+        """Send one operation, retrying where safe; the parsed value or an SDK error.
+
+        Returns an APIResponse instead when called through `with_raw_response`.
+        """
+        request = self._build_request(self._http, args, self._request_timeout(timeout))
+        max_retries = self._settings.max_retries
+        retries = 0
+        while True:
+            try:
+                response = self._http.send(request)
+            except _retries.RETRYABLE_EXCEPTIONS as error:
+                if retries >= max_retries:
+                    raise self._transport_error(error, request) from error
+                retries += 1
+                delay = _retries.backoff_delay(retries)
+                self._log_retry(request, retries, max_retries, delay, type(error).__name__)
+                self._sleep(delay)
+                continue
+            except httpx.HTTPError as error:
+                raise self._transport_error(error, request) from error
+            if retries < max_retries and _retries.is_retryable_status(response.status_code):
+                retries += 1
+                delay = _retries.delay_before_retry(retries, response)
+                self._log_retry(
+                    request, retries, max_retries, delay, f"status {response.status_code}"
+                )
+                response.close()
+                self._sleep(delay)
+                continue
+            return self._finish(response, parse, retries)  # type: ignore[return-value]
+
+
+class AsyncUsersClient(BaseClient):
+    """An asyncio client of the Users API; the twin of UsersClient.
+
+    >>> async with AsyncUsersClient() as client:
+    ...     user = await client.users.get("usr_0001")
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        token: str | None = None,
+        api_key: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
+        verify: bool | str = True,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._configure(
+            ClientSettings(
+                base_url=base_url,
+                token=token,
+                api_key=api_key,
+                timeout=timeout,
+                max_retries=max_retries,
+                headers=headers,
+            )
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(verify=verify, limits=_DEFAULT_LIMITS)
+        self._sleep: Callable[[float], Coroutine[Any, Any, None]] = _sleep_async
+
+    @cached_property
+    def users(self) -> AsyncUsers:
+        from .resources.users import AsyncUsers
+
+        return AsyncUsers(self)
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+    ) -> AsyncUsersClient:
+        """A client with other options that shares this one's connection pool."""
+        derived = object.__new__(AsyncUsersClient)
+        derived._configure(
+            self._settings.derive(timeout=timeout, max_retries=max_retries, headers=headers)
+        )
+        derived._owns_http = False
+        derived._http = self._http
+        derived._sleep = self._sleep
+        return derived
+
+    async def close(self) -> None:
+        """Close the connection pool (if this client created it)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _request(
+        self,
+        args: Mapping[str, Any],
+        parse: Callable[[httpx.Response], _T],
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> _T:
+        """The async twin of UsersClient._request."""
+        request = self._build_request(self._http, args, self._request_timeout(timeout))
+        max_retries = self._settings.max_retries
+        retries = 0
+        while True:
+            try:
+                response = await self._http.send(request)
+            except _retries.RETRYABLE_EXCEPTIONS as error:
+                if retries >= max_retries:
+                    raise self._transport_error(error, request) from error
+                retries += 1
+                delay = _retries.backoff_delay(retries)
+                self._log_retry(request, retries, max_retries, delay, type(error).__name__)
+                await self._sleep(delay)
+                continue
+            except httpx.HTTPError as error:
+                raise self._transport_error(error, request) from error
+            if retries < max_retries and _retries.is_retryable_status(response.status_code):
+                retries += 1
+                delay = _retries.delay_before_retry(retries, response)
+                self._log_retry(
+                    request, retries, max_retries, delay, f"status {response.status_code}"
+                )
+                await response.aclose()
+                await self._sleep(delay)
+                continue
+            return self._finish(response, parse, retries)  # type: ignore[return-value]

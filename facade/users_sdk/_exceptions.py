@@ -1,0 +1,261 @@
+"""Every exception the SDK raises, under one root.
+
+```
+UsersAPIError
+├── InvalidArgumentError (also ValueError)     bad local input, caught before any request
+├── InvalidArgumentTypeError (also TypeError)  a value of the wrong type, before any request
+├── ConfigurationError (also ValueError)       no base URL, no credential, conflicting options
+├── NoMorePagesError (also LookupError)        next_page() on the last page
+├── APIConnectionError                         the request did not get a response
+│   └── APITimeoutError
+├── APIStatusError                             the API answered with an error status
+│   ├── BadRequestError            400
+│   ├── AuthenticationError        401
+│   ├── PermissionDeniedError      403
+│   ├── NotFoundError              404
+│   ├── ConflictError              409
+│   ├── PreconditionFailedError    412
+│   ├── ContentTooLargeError       413
+│   ├── ValidationError            422  (.errors: field, message, code)
+│   ├── RateLimitError             429  (.retry_after)
+│   └── InternalServerError        5xx
+└── UnexpectedResponseError                    a response the spec does not allow
+                                               (bad JSON, HTML, a status such as 520)
+```
+
+`except UsersAPIError` catches everything the SDK raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ._generated_adapter import FieldError, Problem
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "ContentTooLargeError",
+    "InternalServerError",
+    "InvalidArgumentError",
+    "InvalidArgumentTypeError",
+    "NoMorePagesError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PreconditionFailedError",
+    "RateLimitError",
+    "UnexpectedResponseError",
+    "UsersAPIError",
+    "ValidationError",
+]
+
+# How much of a body that is not a problem document an error message quotes.
+_BODY_EXCERPT = 200
+
+
+class UsersAPIError(Exception):
+    """The root of every exception this SDK raises."""
+
+
+class InvalidArgumentError(UsersAPIError, ValueError):
+    """A local argument is not valid; nothing was sent."""
+
+
+class InvalidArgumentTypeError(UsersAPIError, TypeError):
+    """A local argument has the wrong type; nothing was sent."""
+
+
+class ConfigurationError(UsersAPIError, ValueError):
+    """The client cannot be built as configured (no base URL, no credential, ...)."""
+
+
+class NoMorePagesError(UsersAPIError, LookupError):
+    """There is no next (or previous) page; check `has_next_page()` first."""
+
+
+class APIConnectionError(UsersAPIError):
+    """The request got no response: the connection failed or broke.
+
+    When the SDK retries, this is raised only after the last attempt failed.
+    """
+
+    def __init__(self, message: str, *, method: str, url: str) -> None:
+        super().__init__(message)
+        self.method = method
+        self.url = url
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, read, write or pool)."""
+
+
+class _ResponseError(UsersAPIError):
+    """Shared fields of errors that carry an HTTP response."""
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code: int = response.status_code
+        self.request_id: str | None = response.headers.get("x-request-id")
+        self.method: str = response.request.method
+        self.path: str = response.request.url.path
+        self.body = body
+
+
+class APIStatusError(_ResponseError):
+    """The API answered with an error status (4xx or 5xx).
+
+    `problem` is the parsed RFC 9457 problem document, or None when the body
+    was not one (a proxy's HTML page, say); `body` is what was received.
+    """
+
+    hint = "See the detail above."
+
+    def __init__(self, *, response: httpx.Response, body: object, problem: Problem | None) -> None:
+        self.problem = problem
+        detail = _detail(problem, body)
+        self.detail = detail
+        message = (
+            f"{response.request.method} {response.request.url.path} -> "
+            f"{response.status_code} {_reason(response)}: {detail}"
+        )
+        request_id = response.headers.get("x-request-id")
+        if request_id:
+            message += f" (request_id={request_id})"
+        message += f". {self.hint}"
+        super().__init__(message, response=response, body=body)
+
+
+class BadRequestError(APIStatusError):
+    hint = "The request is malformed: check the cursor, the sort or the token you sent."
+
+
+class AuthenticationError(APIStatusError):
+    hint = "Check the credential: pass token= or api_key=, or set USERS_API_TOKEN or USERS_API_KEY."
+
+
+class PermissionDeniedError(APIStatusError):
+    hint = "The credential is valid but its role may not do this; use an owner or admin one."
+
+
+class NotFoundError(APIStatusError):
+    hint = "Check the id; the user may have been deleted."
+
+
+class ConflictError(APIStatusError):
+    hint = "The request conflicts with the current state; read it again and adjust."
+
+
+class PreconditionFailedError(APIStatusError):
+    hint = "The user changed since you read it: get it again and reapply your change."
+
+
+class ContentTooLargeError(APIStatusError):
+    hint = "Send a smaller request body."
+
+
+class ValidationError(APIStatusError):
+    """422: `errors` lists each field that is not valid (field, message, code)."""
+
+    hint = "Fix the fields listed and send again."
+
+    def __init__(self, *, response: httpx.Response, body: object, problem: Problem | None) -> None:
+        self.errors: Sequence[FieldError] = _field_errors(problem)
+        super().__init__(response=response, body=body, problem=problem)
+        if self.errors:
+            listed = "; ".join(f"{e.field}: {e.message} ({e.code})" for e in self.errors)
+            self.args = (f"{self.args[0]} Fields: {listed}",)
+
+
+class RateLimitError(APIStatusError):
+    """429: `retry_after` is the wait in seconds the server asked for, if any."""
+
+    hint = "Too many requests: wait `retry_after` seconds, or raise max_retries."
+
+    def __init__(
+        self,
+        *,
+        response: httpx.Response,
+        body: object,
+        problem: Problem | None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(response=response, body=body, problem=problem)
+
+
+class InternalServerError(APIStatusError):
+    hint = "The server failed; it was retried where safe. Try again later."
+
+
+class UnexpectedResponseError(_ResponseError):
+    """A response the spec does not allow: bad JSON, an HTML page, a missing or
+    mistyped field, or a status such as 520."""
+
+    def __init__(self, reason: str, *, response: httpx.Response, body: object = None) -> None:
+        self.reason = reason
+        request_id = response.headers.get("x-request-id")
+        message = (
+            f"{response.request.method} {response.request.url.path} -> "
+            f"{response.status_code}: unexpected response: {reason}"
+        )
+        if request_id:
+            message += f" (request_id={request_id})"
+        message += (
+            ". The server answered outside its contract (openapi.yaml); "
+            "report it with the request id, or upgrade users-sdk if the API has changed."
+        )
+        super().__init__(message, response=response, body=body)
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    412: PreconditionFailedError,
+    413: ContentTooLargeError,
+    422: ValidationError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The class for an error status: one of the table, else by range."""
+    if status_code in _STATUS_ERRORS:
+        return _STATUS_ERRORS[status_code]
+    if status_code >= 500:
+        return InternalServerError
+    return APIStatusError
+
+
+def _reason(response: httpx.Response) -> str:
+    return response.reason_phrase or "Unknown Status"
+
+
+def _detail(problem: Problem | None, body: object) -> str:
+    if problem is not None:
+        detail = getattr(problem, "detail", None)
+        if isinstance(detail, str) and detail:
+            return detail
+        return str(problem.title)
+    if isinstance(body, str) and body.strip():
+        text = " ".join(body.split())
+        excerpt = text[:_BODY_EXCERPT] + ("..." if len(text) > _BODY_EXCERPT else "")
+        return f"the body is not a problem document: {excerpt!r}"
+    return "no problem document in the response"
+
+
+def _field_errors(problem: Problem | None) -> Sequence[FieldError]:
+    errors: Any = getattr(problem, "errors", None)
+    return list(errors) if isinstance(errors, list) else []

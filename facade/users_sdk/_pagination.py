@@ -1,0 +1,138 @@
+"""Cursor pages, sync and async, and the iteration over every item.
+
+    page = client.users.list(limit=50)          # one request, errors raise here
+    page.items, page.next_cursor, page.has_next_page()
+    for user in client.users.list(role="admin"):   # every match, pages fetched lazily
+        ...
+
+Each page knows how to fetch its neighbours with the same filters and sort.
+Iterating keeps only the current page in memory, and follows `next_cursor`
+until it is null: an empty page that still has a cursor does not end the walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from typing import Any, Generic, TypeVar
+
+import httpx
+
+from ._exceptions import NoMorePagesError, UnexpectedResponseError
+
+__all__ = ["AsyncPage", "AsyncPaginator", "SyncPage"]
+
+_T = TypeVar("_T")
+
+
+class _Page(Generic[_T]):
+    __slots__ = ("_fetch", "cursor", "http_response", "items", "next_cursor", "previous_cursor")
+
+    def __init__(
+        self,
+        items: list[_T],
+        *,
+        cursor: str | None,
+        next_cursor: str | None,
+        previous_cursor: str | None,
+        http_response: httpx.Response,
+        fetch: Any,
+    ) -> None:
+        self.items = items
+        self.cursor = cursor
+        """The cursor this page was fetched with (None for the first page)."""
+        self.next_cursor = next_cursor
+        self.previous_cursor = previous_cursor
+        self.http_response = http_response
+        self._fetch = fetch
+
+    def has_next_page(self) -> bool:
+        return self.next_cursor is not None
+
+    def has_previous_page(self) -> bool:
+        return self.previous_cursor is not None
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} items={len(self.items)} "
+            f"next_cursor={self.next_cursor!r} previous_cursor={self.previous_cursor!r}>"
+        )
+
+    def _cursor_towards(self, cursor: str | None, direction: str) -> str:
+        if cursor is None:
+            raise NoMorePagesError(
+                f"there is no {direction} page; check has_{direction}_page() first"
+            )
+        if cursor == self.cursor:
+            # A server that hands back the cursor it was given would loop forever.
+            raise UnexpectedResponseError(
+                f"the {direction} cursor is the cursor of this page", response=self.http_response
+            )
+        return cursor
+
+
+class SyncPage(_Page[_T]):
+    """One page of results; iterate it to walk every following page too."""
+
+    _fetch: Callable[[str], SyncPage[_T]]
+
+    def next_page(self) -> SyncPage[_T]:
+        """Fetch the page after this one (NoMorePagesError on the last page)."""
+        return self._fetch(self._cursor_towards(self.next_cursor, "next"))
+
+    def previous_page(self) -> SyncPage[_T]:
+        """Fetch the page before this one (NoMorePagesError on the first page)."""
+        return self._fetch(self._cursor_towards(self.previous_cursor, "previous"))
+
+    def iter_pages(self) -> Iterator[SyncPage[_T]]:
+        """This page, then every following page, fetched one at a time."""
+        page = self
+        yield page
+        while page.has_next_page():
+            page = page.next_page()
+            yield page
+
+    def __iter__(self) -> Iterator[_T]:
+        for page in self.iter_pages():
+            yield from page.items
+
+
+class AsyncPage(_Page[_T]):
+    """One page of results from the async client; `async for` walks every page."""
+
+    _fetch: Callable[[str], Awaitable[AsyncPage[_T]]]
+
+    async def next_page(self) -> AsyncPage[_T]:
+        return await self._fetch(self._cursor_towards(self.next_cursor, "next"))
+
+    async def previous_page(self) -> AsyncPage[_T]:
+        return await self._fetch(self._cursor_towards(self.previous_cursor, "previous"))
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[_T]]:
+        page = self
+        yield page
+        while page.has_next_page():
+            page = await page.next_page()
+            yield page
+
+    async def __aiter__(self) -> AsyncIterator[_T]:
+        async for page in self.iter_pages():
+            for item in page.items:
+                yield item
+
+
+class AsyncPaginator(Generic[_T]):
+    """What `AsyncUsersClient.users.list()` returns: await it for the first page,
+    or `async for` over it for every item."""
+
+    __slots__ = ("_fetch_first",)
+
+    def __init__(self, fetch_first: Callable[[], Awaitable[AsyncPage[_T]]]) -> None:
+        self._fetch_first = fetch_first
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[_T]]:
+        return self._fetch_first().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[_T]:
+        page = await self._fetch_first()
+        async for item in page:
+            yield item

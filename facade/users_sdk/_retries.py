@@ -1,0 +1,74 @@
+"""When to retry, and how long to wait first.
+
+Retried: connection errors, timeouts, and the statuses in RETRYABLE_STATUSES.
+The wait is exponential with jitter (0.5 s, doubling, at most 8 s), unless the
+server sent Retry-After (seconds or an HTTP date), which is honoured up to 60 s.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import random
+
+import httpx
+
+DEFAULT_MAX_RETRIES = 2
+INITIAL_DELAY = 0.5
+MAX_DELAY = 8.0
+MAX_RETRY_AFTER = 60.0
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+# Exceptions after which the request may not have reached the server, or the
+# answer was lost: safe to retry because every mutating call carries an
+# Idempotency-Key. Errors in the request itself (a bad URL, a local protocol
+# violation) would fail again, so they are not retried.
+RETRYABLE_EXCEPTIONS: tuple[type[Exception], ...] = (
+    httpx.TimeoutException,
+    httpx.NetworkError,
+    httpx.RemoteProtocolError,
+)
+
+
+def is_retryable_status(status_code: int) -> bool:
+    return status_code in RETRYABLE_STATUSES
+
+
+def backoff_delay(retry_number: int, rng: random.Random | None = None) -> float:
+    """The wait before retry number `retry_number` (1 for the first retry).
+
+    0.5 s, 1 s, 2 s, ... capped at 8 s, each reduced by up to 25% at random so
+    that many clients do not retry in lockstep.
+    """
+    base: float = min(INITIAL_DELAY * 2.0 ** (retry_number - 1), MAX_DELAY)
+    jitter: float = (rng or random).random() * 0.25
+    return base * (1 - jitter)
+
+
+def retry_after(headers: httpx.Headers, now: datetime.datetime | None = None) -> float | None:
+    """Seconds the server asked us to wait, capped at 60 s; None if it did not say."""
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.UTC)
+        seconds = (when - (now or datetime.datetime.now(datetime.UTC))).total_seconds()
+    if seconds != seconds:  # NaN
+        return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def delay_before_retry(retry_number: int, response: httpx.Response | None) -> float:
+    if response is not None:
+        asked = retry_after(response.headers)
+        if asked is not None:
+            return asked
+    return backoff_delay(retry_number)

@@ -1,0 +1,135 @@
+"""Checks of local input, made before any request is sent.
+
+Each failure raises an SDK error that is also a ValueError or TypeError and
+says what to pass instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ._exceptions import InvalidArgumentError, InvalidArgumentTypeError
+
+# Characters that would let an id step out of its path segment or corrupt the line.
+_FORBIDDEN_ID_CHARACTERS = frozenset("/\\?#") | {chr(c) for c in range(0x20)} | {"\x7f"}
+
+
+def user_id(value: object) -> str:
+    """A user id that can only ever address /v1/users/{user_id}."""
+    if not isinstance(value, str):
+        raise InvalidArgumentTypeError(
+            f"user_id must be a str such as 'usr_0001', not {type(value).__name__}"
+        )
+    if not value.strip():
+        raise InvalidArgumentError("user_id must not be empty; pass the id of a user")
+    if value in {".", ".."}:
+        raise InvalidArgumentError(f"user_id {value!r} is not a user id")
+    bad = sorted(_FORBIDDEN_ID_CHARACTERS.intersection(value))
+    if bad:
+        raise InvalidArgumentError(
+            f"user_id {value!r} contains {', '.join(repr(c) for c in bad)}; "
+            "a user id is one path segment"
+        )
+    return value
+
+
+def text(name: str, value: object, *, allow_none: bool = False) -> str | None:
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, str):
+        expected = "a str or None" if allow_none else "a str"
+        raise InvalidArgumentTypeError(f"{name} must be {expected}, not {type(value).__name__}")
+    return value
+
+
+def boolean(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidArgumentTypeError(f"{name} must be True or False, not {value!r}")
+    return value
+
+
+def string_list(name: str, value: object) -> list[str]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidArgumentTypeError(
+            f"{name} must be a list of str, such as ['engineering'], not {type(value).__name__}"
+        )
+    items = list(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidArgumentTypeError(
+                f"every item of {name} must be a str, not {type(item).__name__}"
+            )
+    return items
+
+
+def one_or_many(name: str, value: object) -> list[str]:
+    """A filter that takes one value or several: 'admin' or ['admin', 'owner']."""
+    if isinstance(value, str):
+        return [value]
+    return string_list(name, value)
+
+
+def string_map(name: str, value: object) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise InvalidArgumentTypeError(
+            f"{name} must be a dict of str to str, not {type(value).__name__}"
+        )
+    for key, item in value.items():
+        if not isinstance(key, str) or not isinstance(item, str):
+            raise InvalidArgumentTypeError(
+                f"{name} must map str to str; got {key!r}: {type(item).__name__}"
+            )
+    return dict(value)
+
+
+def limit(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidArgumentTypeError(f"limit must be an int, not {type(value).__name__}")
+    if not 1 <= value <= 100:
+        raise InvalidArgumentError(f"limit must be between 1 and 100, not {value}")
+    return value
+
+
+def instant(name: str, value: object) -> datetime.datetime:
+    """A datetime, or an ISO 8601 string of one; naive values are refused."""
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidArgumentError(
+                f"{name} must be an ISO 8601 date-time such as '2026-01-01T00:00:00Z', "
+                f"not {value!r}"
+            ) from None
+    if not isinstance(value, datetime.datetime):
+        raise InvalidArgumentTypeError(
+            f"{name} must be a datetime or an ISO 8601 str, not {type(value).__name__}"
+        )
+    if value.tzinfo is None:
+        raise InvalidArgumentError(
+            f"{name} must carry a time zone (for example datetime.timezone.utc)"
+        )
+    return value
+
+
+def non_empty(name: str, value: object) -> str:
+    checked = text(name, value)
+    assert checked is not None
+    if not checked:
+        raise InvalidArgumentError(f"{name} must not be empty")
+    return checked
+
+
+def body_mapping(name: str, value: object) -> dict[str, Any]:
+    """A request body given as a dict or as a model with to_dict()."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        converted = to_dict()
+        if isinstance(converted, Mapping):
+            return dict(converted)
+    raise InvalidArgumentTypeError(
+        f"{name} must be a dict or a {name} model, not {type(value).__name__}"
+    )

@@ -9,7 +9,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated lint test demo serve clean
+.PHONY: help install generate check-generated api-snapshot lint test demo serve clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ generate: $(STAMP) ## Regenerate generated/ from openapi.yaml (pinned openapi-py
 
 check-generated: $(STAMP) ## Fail, naming the files, if generated/ is not what openapi.yaml generates
 	$(PY) scripts/generate.py --check
+
+api-snapshot: $(STAMP) ## Rewrite tests/guards/public_api.txt after a deliberate public API change
+	$(PY) scripts/api_snapshot.py --write
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy --strict on the facade
 	$(BIN)/ruff check facade scripts tests

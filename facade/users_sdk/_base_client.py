@@ -280,11 +280,11 @@ class BaseClient:
     ) -> _T | APIResponse[_T]:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
-                "%s %s -> %d (%.1f ms, request_id=%s, retries=%d)",
+                "%s %s -> %d (%s, request_id=%s, retries=%d)",
                 response.request.method,
                 response.request.url.path,
                 response.status_code,
-                response.elapsed.total_seconds() * 1000,
+                _elapsed(response),
                 response.headers.get("x-request-id"),
                 retries_taken,
             )
@@ -292,6 +292,15 @@ class BaseClient:
         if 200 <= status < 300:
             return finish(response, lambda: parse(response), retries_taken)
         raise _error_for(response)
+
+
+def _elapsed(response: httpx.Response) -> str:
+    try:
+        return f"{response.elapsed.total_seconds() * 1000:.1f} ms"
+    except RuntimeError:
+        # A transport that hands back an already-read response (a test double,
+        # a cache) never starts httpx's clock.
+        return "time unknown"
 
 
 def _error_for(response: httpx.Response) -> Exception:

@@ -58,10 +58,6 @@ class APIResponse(Generic[_T]):
     def url(self) -> httpx.URL:
         return self.http_response.request.url
 
-    @property
-    def elapsed_seconds(self) -> float:
-        return self.http_response.elapsed.total_seconds()
-
     def parse(self) -> _T:
         """The value the plain method would have returned (parsed once)."""
         if not self._is_parsed:

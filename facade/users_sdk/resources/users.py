@@ -275,7 +275,7 @@ class Users:
         args = _adapter().delete_user_request(
             check.user_id(user_id), _idempotency_key(idempotency_key)
         )
-        self._client._request(args, _returns_none, timeout=timeout)
+        return self._client._request(args, _returns_none, timeout=timeout)
 
     def invite(
         self,
@@ -299,7 +299,7 @@ class Users:
     ) -> None:
         """Send a reset token to `email` if a user has it (the API never says)."""
         args = _Requests.reset_password(email, idempotency_key)
-        self._client._request(args, _returns_none, timeout=timeout)
+        return self._client._request(args, _returns_none, timeout=timeout)
 
     def set_password(
         self,
@@ -311,7 +311,7 @@ class Users:
     ) -> None:
         """Set a new password with a reset token (BadRequestError if it is bad or used)."""
         args = _Requests.set_password(reset_token, password, idempotency_key)
-        self._client._request(args, _returns_none, timeout=timeout)
+        return self._client._request(args, _returns_none, timeout=timeout)
 
     def list(
         self,
@@ -421,7 +421,7 @@ class AsyncUsers:
         args = _adapter().delete_user_request(
             check.user_id(user_id), _idempotency_key(idempotency_key)
         )
-        await self._client._request(args, _returns_none, timeout=timeout)
+        return await self._client._request(args, _returns_none, timeout=timeout)
 
     async def invite(
         self,
@@ -445,7 +445,7 @@ class AsyncUsers:
     ) -> None:
         """See Users.reset_password."""
         args = _Requests.reset_password(email, idempotency_key)
-        await self._client._request(args, _returns_none, timeout=timeout)
+        return await self._client._request(args, _returns_none, timeout=timeout)
 
     async def set_password(
         self,
@@ -457,7 +457,7 @@ class AsyncUsers:
     ) -> None:
         """See Users.set_password."""
         args = _Requests.set_password(reset_token, password, idempotency_key)
-        await self._client._request(args, _returns_none, timeout=timeout)
+        return await self._client._request(args, _returns_none, timeout=timeout)
 
     def list(
         self,

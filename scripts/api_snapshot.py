@@ -1,0 +1,88 @@
+"""Print (or --write) the public API of users_sdk: names, signatures, fields.
+
+`make api-snapshot` writes it to tests/guards/public_api.txt; a test compares
+the live API with that file, so that changing the public face is a deliberate,
+reviewed act. Generated models are listed by name only: their fields follow
+openapi.yaml, and an additive spec change must not count as an API change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import inspect
+import sys
+import typing
+from pathlib import Path
+
+SNAPSHOT = Path(__file__).resolve().parent.parent / "tests" / "guards" / "public_api.txt"
+GENERATED_MODELS = {"FieldError", "Invitation", "Metadata", "Problem", "User"}
+DUNDERS = {"__init__", "__iter__", "__aiter__", "__await__", "__enter__", "__aenter__"}
+
+
+def _members(cls: type) -> list[str]:
+    """Public methods and properties, inherited ones included (from users_sdk only)."""
+    found: dict[str, object] = {}
+    for klass in reversed(cls.__mro__):
+        if klass.__module__.startswith("users_sdk"):
+            found.update(vars(klass))
+    lines = []
+    for name, member in sorted(found.items()):
+        if name.startswith("_") and name not in DUNDERS:
+            continue
+        if isinstance(member, property | functools.cached_property):
+            lines.append(f"    {name}: property")
+        elif inspect.isfunction(member):
+            prefix = "async def" if inspect.iscoroutinefunction(member) else "def"
+            lines.append(f"    {prefix} {name}{inspect.signature(member)}")
+    return lines
+
+
+def _annotation(value: object) -> str:
+    return value.__forward_arg__ if isinstance(value, typing.ForwardRef) else repr(value)
+
+
+def snapshot() -> str:
+    import users_sdk
+    from users_sdk.resources import users
+
+    lines = ["# users_sdk public API (version-independent). Regenerate: make api-snapshot", ""]
+    for name in sorted(users_sdk.__all__):
+        if name == "__version__":
+            continue
+        if name in GENERATED_MODELS:
+            lines.append(f"class {name}  (generated from openapi.yaml)")
+            continue
+        value = getattr(users_sdk, name)
+        if typing.is_typeddict(value):
+            lines.append(f"TypedDict {name}")
+            lines += [f"    {k}: {_annotation(v)}" for k, v in value.__annotations__.items()]
+        elif inspect.isclass(value):
+            bases = ", ".join(b.__name__ for b in value.__bases__)
+            lines.append(f"class {name}({bases})")
+            lines += _members(value)
+        elif typing.get_origin(value) is typing.Literal:
+            lines.append(f"{name} = Literal{list(typing.get_args(value))}")
+        else:
+            lines.append(f"{name} = {value!r}")
+    for cls in (users.Users, users.AsyncUsers):
+        lines.append(f"class resources.users.{cls.__name__}")
+        lines += _members(cls)
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help=f"write {SNAPSHOT.name}")
+    args = parser.parse_args()
+    text = snapshot()
+    if args.write:
+        SNAPSHOT.write_text(text, encoding="utf-8")
+        print(f"wrote {SNAPSHOT}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""Every failure becomes an exception of the SDK's tree, with a useful message."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+import users_sdk
+from users_sdk import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    ContentTooLargeError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    PreconditionFailedError,
+    RateLimitError,
+    UnexpectedResponseError,
+    UsersAPIError,
+    ValidationError,
+    _exceptions,
+)
+
+from .conftest import Recorder, json_response, problem, user_json
+
+STATUS_CLASSES = [
+    (400, BadRequestError),
+    (401, AuthenticationError),
+    (403, PermissionDeniedError),
+    (404, NotFoundError),
+    (409, ConflictError),
+    (412, PreconditionFailedError),
+    (413, ContentTooLargeError),
+    (418, APIStatusError),
+    (422, ValidationError),
+    (429, RateLimitError),
+    (500, InternalServerError),
+    (501, InternalServerError),
+    (502, InternalServerError),
+    (503, InternalServerError),
+    (504, InternalServerError),
+]
+
+
+@pytest.mark.parametrize(("status", "error_class"), STATUS_CLASSES)
+def test_each_status_maps_to_its_class(make_client: Any, status: int, error_class: type) -> None:
+    recorder = Recorder(json_response(status, problem(status, "No user has the id usr_9.")))
+    client = make_client(recorder, max_retries=0)
+    with pytest.raises(error_class) as caught:
+        client.users.get("usr_9")
+    error = caught.value
+    assert type(error) is error_class
+    assert isinstance(error, APIStatusError)
+    assert error.status_code == status
+    assert error.request_id == "req_unit_1"
+    assert error.problem is not None
+    assert error.problem.detail == "No user has the id usr_9."
+    message = str(error)
+    for part in ("GET", "/v1/users/usr_9", str(status), "No user has the id usr_9.", "req_unit_1"):
+        assert part in message
+
+
+def test_validation_error_lists_each_field(make_client: Any) -> None:
+    errors = [
+        {"field": "email", "message": "not a valid email address", "code": "invalid_email"},
+        {"field": "role", "message": "not one of the roles", "code": "enum"},
+    ]
+    recorder = Recorder(json_response(422, problem(422, "2 fields are not valid", errors=errors)))
+    with pytest.raises(ValidationError) as caught:
+        make_client(recorder).users.create(email="nope", role="admin")
+    assert [(e.field, e.code) for e in caught.value.errors] == [
+        ("email", "invalid_email"),
+        ("role", "enum"),
+    ]
+    assert "email: not a valid email address (invalid_email)" in str(caught.value)
+
+
+def test_rate_limit_error_carries_retry_after(make_client: Any) -> None:
+    recorder = Recorder(json_response(429, problem(429), **{"retry-after": "7"}))
+    with pytest.raises(RateLimitError) as caught:
+        make_client(recorder, max_retries=0).users.me()
+    assert caught.value.retry_after == 7.0
+
+
+def test_an_html_error_page_is_still_a_status_error(make_client: Any) -> None:
+    page = "<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>"
+    recorder = Recorder(httpx.Response(500, text=page, headers={"content-type": "text/html"}))
+    with pytest.raises(InternalServerError) as caught:
+        make_client(recorder, max_retries=0).users.get("usr_1")
+    assert caught.value.problem is None
+    assert caught.value.body == page
+    assert "502 Bad Gateway" in str(caught.value)
+    assert caught.value.request_id is None
+
+
+@pytest.mark.parametrize(
+    ("response", "reason"),
+    [
+        (httpx.Response(520, text="origin error"), "status 520"),
+        (httpx.Response(302, headers={"location": "/elsewhere"}), "status 302"),
+        (httpx.Response(200, text="{not json"), "not valid JSON"),
+        (httpx.Response(200, text="<html>OK</html>"), "not valid JSON"),
+        (httpx.Response(200), "not valid JSON"),
+        (json_response(200, ["a", "list"]), "expected a User object"),
+        (json_response(200, {k: v for k, v in user_json().items() if k != "email"}), "'email'"),
+        (json_response(200, user_json(version="three")), "field 'version' should be an integer"),
+        (json_response(200, user_json(groups="eng")), "field 'groups' should be an array"),
+        (json_response(200, user_json(created_at="yesterday")), "User"),
+        (json_response(200, user_json(phone=5)), "field 'phone' should be null or a string"),
+    ],
+)
+def test_responses_outside_the_contract_are_unexpected_response_errors(
+    make_client: Any, response: httpx.Response, reason: str
+) -> None:
+    recorder = Recorder(response)
+    with pytest.raises(UnexpectedResponseError) as caught:
+        make_client(recorder).users.get("usr_1")
+    assert reason in str(caught.value)
+    assert "GET /v1/users/usr_1" in str(caught.value)
+    assert caught.value.status_code == response.status_code
+
+
+def test_unknown_enum_values_and_fields_are_kept(make_client: Any) -> None:
+    data = user_json(status="pending_approval", role="auditor", timezone="Europe/London")
+    recorder = Recorder(json_response(200, data))
+    user = make_client(recorder).users.get("usr_1")
+    assert user.status == "pending_approval"
+    assert user.role == "auditor"
+    assert user["timezone"] == "Europe/London"
+    round_trip = user.to_dict()
+    assert (round_trip["status"], round_trip["role"], round_trip["timezone"]) == (
+        "pending_approval",
+        "auditor",
+        "Europe/London",
+    )
+
+
+def test_a_page_with_a_broken_item_names_it(make_client: Any) -> None:
+    page = {
+        "items": [user_json(), {"id": "usr_2"}],
+        "limit": 20,
+        "next_cursor": None,
+        "previous_cursor": None,
+    }
+    with pytest.raises(UnexpectedResponseError, match="required field"):
+        make_client(Recorder(json_response(200, page))).users.list()
+
+
+def test_a_problem_with_malformed_field_errors_still_maps_by_status(make_client: Any) -> None:
+    body = problem(422, errors=[{"field": 1}])
+    with pytest.raises(ValidationError) as caught:
+        make_client(Recorder(json_response(422, body))).users.create(email="a@b.c")
+    assert caught.value.problem is None
+    assert caught.value.errors == []
+    assert caught.value.body == body
+
+
+def test_connection_failure_is_an_api_connection_error(make_client: Any) -> None:
+    recorder = Recorder(*[httpx.ConnectError("connection refused")] * 3)
+    with pytest.raises(APIConnectionError) as caught:
+        make_client(recorder).users.get("usr_1")
+    assert type(caught.value) is APIConnectionError
+    assert "GET /v1/users/usr_1 got no response" in str(caught.value)
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)
+    assert len(recorder.requests) == 3
+
+
+def test_timeout_is_an_api_timeout_error(make_client: Any) -> None:
+    recorder = Recorder(httpx.ReadTimeout("slow"))
+    with pytest.raises(APITimeoutError, match="timed out"):
+        make_client(recorder, max_retries=0).users.get("usr_1")
+
+
+def test_non_retryable_transport_errors_are_wrapped_at_once(make_client: Any) -> None:
+    recorder = Recorder(httpx.UnsupportedProtocol("no"))
+    with pytest.raises(APIConnectionError):
+        make_client(recorder).users.get("usr_1")
+    assert len(recorder.requests) == 1
+
+
+def test_every_exception_is_under_one_root_and_drawn_in_the_tree() -> None:
+    classes = [
+        value
+        for value in vars(users_sdk).values()
+        if inspect.isclass(value) and issubclass(value, Exception)
+    ]
+    assert len(classes) >= 19
+    tree = _exceptions.__doc__ or ""
+    for cls in classes:
+        assert issubclass(cls, UsersAPIError), cls
+        assert cls.__name__ in tree, cls
+
+
+def test_local_errors_are_also_value_and_type_errors() -> None:
+    assert issubclass(users_sdk.InvalidArgumentError, ValueError)
+    assert issubclass(users_sdk.InvalidArgumentTypeError, TypeError)
+    assert issubclass(users_sdk.ConfigurationError, ValueError)
+
+
+def test_error_body_is_decoded_json(make_client: Any) -> None:
+    body = problem(409, "A user with the email ada@example.com already exists.")
+    recorder = Recorder(
+        httpx.Response(409, content=json.dumps(body).encode(),
+                       headers={"content-type": "application/problem+json"}),
+    )  # fmt: skip
+    with pytest.raises(ConflictError) as caught:
+        make_client(recorder).users.create(email="ada@example.com")
+    assert caught.value.body == body
+    assert "already exists" in str(caught.value)

@@ -1,0 +1,149 @@
+"""Bad local input raises SDK errors before anything is sent."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from users_sdk import (
+    ConfigurationError,
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
+    UsersAPIError,
+    UsersClient,
+)
+
+from .conftest import Recorder
+
+
+@pytest.mark.parametrize("user_id", ["", "   ", ".", "..", "a/b", "../admin", "a\\b", "x?y", "a#b"])
+def test_ids_that_would_leave_their_path_segment_are_refused(
+    make_client: Any, user_id: str
+) -> None:
+    recorder = Recorder()
+    users = make_client(recorder).users
+    for call in (users.get, users.delete, users.invite, lambda i: users.update(i, phone=None)):
+        with pytest.raises(InvalidArgumentError):
+            call(user_id)
+    assert recorder.requests == []
+
+
+@pytest.mark.parametrize("user_id", [None, 42, b"usr_1", ["usr_1"]])
+def test_ids_of_the_wrong_type_are_type_errors(make_client: Any, user_id: Any) -> None:
+    recorder = Recorder()
+    with pytest.raises(InvalidArgumentTypeError, match="user_id must be a str"):
+        make_client(recorder).users.get(user_id)
+    assert recorder.requests == []
+
+
+def test_percent_escapes_in_ids_are_encoded_not_decoded(make_client: Any) -> None:
+    import httpx
+
+    recorder = Recorder(httpx.Response(404))
+    with pytest.raises(UsersAPIError):
+        make_client(recorder, max_retries=0).users.get("%2e%2e")
+    assert recorder.requests[0].url.raw_path == b"/v1/users/%252e%252e"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"limit": 0}, InvalidArgumentError, "between 1 and 100"),
+        ({"limit": 101}, InvalidArgumentError, "between 1 and 100"),
+        ({"limit": "5"}, InvalidArgumentTypeError, "limit must be an int"),
+        ({"limit": True}, InvalidArgumentTypeError, "limit must be an int"),
+        ({"role": 3}, InvalidArgumentTypeError, "role must be a list of str"),
+        ({"role": ["admin", None]}, InvalidArgumentTypeError, "every item of role"),
+        ({"sort": ""}, InvalidArgumentError, "sort must not be empty"),
+        ({"created_after": "last week"}, InvalidArgumentError, "ISO 8601"),
+        ({"created_after": datetime.datetime(2026, 1, 1)}, InvalidArgumentError, "time zone"),
+        ({"created_before": 1700000000}, InvalidArgumentTypeError, "datetime"),
+        ({"cursor": ""}, InvalidArgumentError, "cursor must not be empty"),
+    ],
+)
+def test_bad_list_arguments(make_client: Any, kwargs: Any, error: type, message: str) -> None:
+    recorder = Recorder()
+    with pytest.raises(error, match=message):
+        make_client(recorder).users.list(**kwargs)
+    assert recorder.requests == []
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "message"),
+    [
+        ((), {"display_name": "No email"}, InvalidArgumentError, "email is required"),
+        ((), {"email": 42}, InvalidArgumentTypeError, "email must be a str"),
+        ((), {"email": None}, InvalidArgumentTypeError, "email cannot be None"),
+        ((), {"email": "a@b.c", "groups": "eng"}, InvalidArgumentTypeError, "groups must be"),
+        ((), {"email": "a@b.c", "metadata": {"n": 1}}, InvalidArgumentTypeError, "metadata"),
+        ((), {"email": "a@b.c", "send_invite": "yes"}, InvalidArgumentTypeError, "send_invite"),
+        (("not a dict",), {}, InvalidArgumentTypeError, "UserCreate must be a dict"),
+        ((), {"email": "a@b.c", "idempotency_key": ""}, InvalidArgumentError, "idempotency_key"),
+        ((), {"email": "a@b.c", "idempotency_key": 7}, InvalidArgumentTypeError, "idempotency"),
+        ((), {"email": "a@b.c", "timeout": -1}, InvalidArgumentError, "timeout"),
+    ],
+)
+def test_bad_create_arguments(
+    make_client: Any, args: Any, kwargs: Any, error: type, message: str
+) -> None:
+    recorder = Recorder()
+    with pytest.raises(error, match=message):
+        make_client(recorder).users.create(*args, **kwargs)
+    assert recorder.requests == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"display_name": None}, InvalidArgumentTypeError, "display_name cannot be None"),
+        ({"role": None}, InvalidArgumentTypeError, "role cannot be None"),
+        ({"if_match": True}, InvalidArgumentTypeError, "if_match"),
+        ({"if_match": "é"}, InvalidArgumentError, "if_match"),
+        ({"send_invite": True}, InvalidArgumentError, "send_invite only applies to create"),
+    ],
+)
+def test_bad_update_arguments(make_client: Any, kwargs: Any, error: type, message: str) -> None:
+    recorder = Recorder()
+    with pytest.raises(error, match=message):
+        make_client(recorder).users.update("usr_1", **kwargs)
+    assert recorder.requests == []
+
+
+def test_bad_password_arguments(make_client: Any) -> None:
+    recorder = Recorder()
+    users = make_client(recorder).users
+    with pytest.raises(InvalidArgumentError, match="email must not be empty"):
+        users.reset_password("")
+    with pytest.raises(InvalidArgumentTypeError, match="password must be a str"):
+        users.set_password("tok", None)  # type: ignore[arg-type]
+    assert recorder.requests == []
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"base_url": None}, "no base URL"),
+        ({"base_url": "ftp://example.com"}, "http:// or https://"),
+        ({"base_url": "http://"}, "with a host"),
+        ({"base_url": "http://x?y=1"}, "query"),
+        ({"token": None}, "no credential"),
+        ({"token": "t", "api_key": "k"}, "not both"),
+        ({"token": "  "}, "non-empty"),
+        ({"token": "line\nbreak"}, "printable ASCII"),
+        ({"timeout": 0}, "positive number"),
+        ({"max_retries": -1}, "max_retries"),
+        ({"max_retries": 1.5}, "max_retries"),
+        ({"headers": {"X-A": 1}}, "headers"),
+    ],
+)
+def test_bad_configuration(
+    monkeypatch: pytest.MonkeyPatch, options: dict[str, Any], message: str
+) -> None:
+    for name in ("USERS_API_BASE_URL", "USERS_API_TOKEN", "USERS_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    arguments = {"base_url": "http://users.test", "token": "t", **options}
+    with pytest.raises(ConfigurationError, match=message) as caught:
+        UsersClient(**arguments)
+    assert "line\nbreak" not in str(caught.value)

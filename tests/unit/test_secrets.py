@@ -1,0 +1,100 @@
+"""The credential never shows in repr(), str(), exception messages or logs."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from typing import Any
+
+import httpx
+import pytest
+
+from users_sdk import UsersAPIError, UsersClient
+from users_sdk._logging import redact_headers
+
+from .conftest import TOKEN, Recorder, json_response, problem, user_json
+
+API_KEY = "key_unit_secret_abcdef"
+
+
+def test_repr_of_clients_and_resources_hides_the_credential(make_client: Any) -> None:
+    for client in (make_client(Recorder()), make_client(Recorder(), token=None, api_key=API_KEY)):
+        for obj in (client, client.users, client.with_options(timeout=1.0)):
+            assert TOKEN not in repr(obj)
+            assert API_KEY not in repr(obj)
+            assert TOKEN not in str(obj)
+            assert API_KEY not in str(obj)
+    assert "[REDACTED]" in repr(client)
+
+
+def test_errors_do_not_carry_the_credential_in_their_message(make_client: Any) -> None:
+    responses = [json_response(status, problem(status)) for status in (401, 403, 404, 422, 500)]
+    responses += [httpx.Response(520, text="?"), httpx.ConnectError("refused")]
+    recorder = Recorder(*responses)
+    client = make_client(recorder, max_retries=0)
+    for _ in range(len(responses)):
+        with pytest.raises(UsersAPIError) as caught:
+            client.users.get("usr_1")
+        for text in (str(caught.value), repr(caught.value), str(caught.value.args)):
+            assert TOKEN not in text
+
+
+def test_debug_logs_never_contain_the_credential_or_a_password(
+    make_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorder = Recorder(
+        json_response(503, problem(503)),
+        httpx.Response(204),
+        json_response(200, user_json()),
+    )
+    with caplog.at_level(logging.DEBUG):
+        client = make_client(recorder)
+        client.users.set_password("rst_secret_token", "correct horse battery staple")
+        client.users.me()
+    text = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/v1/users/set-password -> 204" in text
+    for secret in (TOKEN, "rst_secret_token", "correct horse battery staple"):
+        assert secret not in text
+
+
+def test_redact_headers() -> None:
+    headers = {"Authorization": "Bearer x", "X-API-Key": "k", "Cookie": "c", "Accept": "*/*"}
+    assert redact_headers(headers) == {
+        "Authorization": "[REDACTED]",
+        "X-API-Key": "[REDACTED]",
+        "Cookie": "[REDACTED]",
+        "Accept": "*/*",
+    }
+
+
+def test_users_sdk_log_env_turns_on_debug_output() -> None:
+    code = (
+        "import httpx, users_sdk\n"
+        "def handler(request):\n"
+        "    return httpx.Response(204, headers={'x-request-id': 'req_9'})\n"
+        "c = users_sdk.UsersClient(base_url='http://t.test', token='tok_env_secret',\n"
+        "    http_client=httpx.Client(transport=httpx.MockTransport(handler)))\n"
+        "c.users.delete('usr_1')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"USERS_SDK_LOG": "debug", "PATH": ""},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "users_sdk DEBUG DELETE /v1/users/usr_1 -> 204" in result.stderr
+    assert "request_id=req_9" in result.stderr
+    assert "tok_env_secret" not in result.stderr
+
+
+def test_certificate_verification_is_on_by_default() -> None:
+    client = UsersClient(base_url="https://users.example.com", token="t")
+    transport = client._http._transport
+    ssl_context = transport._pool._ssl_context  # type: ignore[attr-defined]
+    import ssl
+
+    assert ssl_context.verify_mode == ssl.CERT_REQUIRED
+    assert ssl_context.check_hostname
+    client.close()

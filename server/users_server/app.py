@@ -1,0 +1,47 @@
+"""The FastAPI application: routes, problem handlers and middlewares, assembled."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from . import routes, testmode
+from .middleware import BodyLimitMiddleware, RequestContextMiddleware
+from .problems import install_problem_handlers
+from .settings import Settings
+from .state import ServerState
+
+
+def create_app(settings: Settings) -> FastAPI:
+    state = ServerState(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.close()
+
+    app = FastAPI(
+        title="Users API reference server",
+        # The contract is openapi.yaml; FastAPI's generated schema and docs would
+        # be a second, slightly different one, so none is served.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        # `/v1/users/` is not `/v1/users`: a 404, not a 307 the contract does not know.
+        redirect_slashes=False,
+        lifespan=lifespan,
+    )
+    app.state.server = state
+    install_problem_handlers(app)
+    app.include_router(routes.router)
+    if settings.test_mode:
+        app.include_router(testmode.router)
+    # add_middleware puts each one outside the previous: the order of a request
+    # is RequestContext -> Faults (test mode) -> BodyLimit -> routes.
+    app.add_middleware(BodyLimitMiddleware)
+    if settings.test_mode:
+        app.add_middleware(testmode.FaultMiddleware, faults=state.faults)
+    app.add_middleware(RequestContextMiddleware, entropy=state.entropy)
+    return app

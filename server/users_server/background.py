@@ -1,0 +1,74 @@
+"""Run the server in a background thread, on a real loopback socket.
+
+For tests, `make record` and `make demo`: real HTTP exchanges, so that
+cassettes record what a client would really see.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+
+import uvicorn
+
+from .app import create_app
+from .settings import Settings
+
+_START_TIMEOUT = 10.0
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Bind before serving, so that port 0 can be reported as the port it became."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def base_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def uvicorn_config(settings: Settings, **options: object) -> uvicorn.Config:
+    return uvicorn.Config(
+        create_app(settings),
+        # No Date or Server header: deterministic recordings must be byte-stable.
+        date_header=False,
+        server_header=False,
+        lifespan="on",
+        **options,  # type: ignore[arg-type]
+    )
+
+
+@contextmanager
+def run_server(settings: Settings) -> Iterator[str]:
+    """Serve `settings` until the block ends; yields the base URL (with the real port)."""
+    sock = bind_socket(settings.host, settings.port)
+    port = sock.getsockname()[1]
+    config = uvicorn_config(replace(settings, port=port), log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    # Not the main thread: uvicorn leaves signal handling alone there.
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="users-server", daemon=True
+    )
+    thread.start()
+    try:
+        deadline = time.monotonic() + _START_TIMEOUT
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the users server did not start")
+            time.sleep(0.01)
+        yield base_url(settings.host, port)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=_START_TIMEOUT)
+        sock.close()

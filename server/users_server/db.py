@@ -1,0 +1,126 @@
+"""The SQLite database: connection, schema, transactions.
+
+One connection for the whole server, guarded by a lock: SQLite serialises
+writers anyway, and a single connection is the only way `:memory:` can be
+shared. Every statement elsewhere binds its values as parameters; the only
+SQL text built at run time is from fixed, whitelisted fragments.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    email_key TEXT NOT NULL UNIQUE,      -- lower-cased: emails are unique case-insensitively
+    email_domain TEXT NOT NULL,          -- lower-cased, for the email_domain filter
+    display_name TEXT NOT NULL,
+    first_name TEXT,
+    last_name TEXT,
+    username TEXT,
+    username_key TEXT UNIQUE,            -- lower-cased; NULLs do not collide
+    role TEXT NOT NULL,
+    status TEXT NOT NULL,
+    phone TEXT,
+    department TEXT,
+    groups TEXT NOT NULL,                -- JSON arrays / object
+    permissions TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    account_id TEXT,
+    is_service_user INTEGER NOT NULL,
+    last_login_at INTEGER,               -- instants: integer microseconds since the epoch
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    password_hash TEXT
+);
+CREATE TABLE IF NOT EXISTS reset_tokens (
+    token_hash TEXT PRIMARY KEY,         -- sha256 of the token: the token itself is never stored
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS invitations (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    sent_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS idempotency (
+    scope TEXT NOT NULL,                 -- the credential the key belongs to
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,           -- method, path and body of the first request
+    status INTEGER NOT NULL,
+    headers TEXT NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (scope, key)
+);
+CREATE TABLE IF NOT EXISTS meta (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+_TABLES = ("idempotency", "invitations", "reset_tokens", "users", "meta")
+
+
+def _casefold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
+
+
+class Database:
+    def __init__(self, path: str) -> None:
+        # The connection is shared by whatever thread serves the request
+        # (uvicorn's loop, a TestClient portal); the lock serialises them.
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        # SQLite's lower() folds ASCII only; the `q` filter needs real case folding.
+        self._conn.create_function("fold", 1, _casefold, deterministic=True)
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        self._lock = threading.RLock()
+        with self._lock:
+            # executescript commits on its own; every statement is IF NOT EXISTS.
+            self._conn.executescript(_SCHEMA)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit: checks and writes inside it cannot interleave with another request's."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def next_sequence(self, conn: sqlite3.Connection, name: str) -> int:
+        """A counter that survives restarts of a file database (deterministic user ids)."""
+        row = conn.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        value = int(row["value"]) + 1 if row else 1
+        conn.execute(
+            "INSERT INTO meta (name, value) VALUES (?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, str(value)),
+        )
+        return value
+
+    def meta_value(self, conn: sqlite3.Connection, name: str, default: str) -> str:
+        """Read a meta value, storing `default` the first time."""
+        row = conn.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        if row:
+            return str(row["value"])
+        conn.execute("INSERT INTO meta (name, value) VALUES (?, ?)", (name, default))
+        return default
+
+    def wipe(self) -> None:
+        with self.transaction() as conn:
+            for table in _TABLES:
+                conn.execute(f"DELETE FROM {table}")  # fixed names, never input
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

@@ -1,0 +1,153 @@
+"""Request bodies, validated as the contract's schemas say.
+
+Bodies are parsed here rather than by FastAPI so that the order of checks is
+ours (401/403 before 422) and so that an absent field, a `null` and a value can
+be told apart for merge-patch semantics. Pydantic runs in strict mode: JSON
+types are not coerced (`"true"` is not a boolean). Unknown fields are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+
+from .problems import FieldError, field_errors, validation_error
+
+Role = Literal["owner", "admin", "member", "viewer"]
+Status = Literal["invited", "active", "suspended", "deactivated"]
+ROLES: tuple[str, ...] = ("owner", "admin", "member", "viewer")
+STATUSES: tuple[str, ...] = ("invited", "active", "suspended", "deactivated")
+
+# RFC 5321/5322 in the common, unquoted form: a dot-atom local part and a
+# domain of at least two LDH labels. ASCII only: `format: email`, not `idn-email`.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"(?P<local>{_ATOM}(?:\.{_ATOM})*)@(?P<domain>{_LABEL}(?:\.{_LABEL})+)")
+
+
+def _check_email(value: str) -> str:
+    match = _EMAIL.fullmatch(value)
+    if not match or len(match["local"]) > 64 or len(match["domain"]) > 253:
+        raise PydanticCustomError("invalid_email", "value is not a valid email address")
+    return value
+
+
+def _not_null(value: Any) -> Any:
+    if value is None:
+        raise PydanticCustomError("null_not_allowed", "this field may not be null")
+    return value
+
+
+Email = Annotated[str, Field(max_length=254), AfterValidator(_check_email)]
+DisplayName = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[str, Field(max_length=100)]
+Username = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+Phone = Annotated[str, Field(max_length=40)]
+Label = Annotated[str, Field(min_length=1, max_length=100)]
+Labels = Annotated[list[Label], Field(max_length=100)]
+Metadata = Annotated[dict[str, Annotated[str, Field(max_length=500)]], Field(max_length=50)]
+AccountId = Annotated[str, Field(max_length=64)]
+
+# Fields whose schema has no "null": sending null for them is a 422, not "clear it".
+_NON_NULLABLE = (
+    "email",
+    "display_name",
+    "role",
+    "status",
+    "groups",
+    "permissions",
+    "metadata",
+    "is_service_user",
+    "send_invite",
+)
+
+
+class RequestBody(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    @field_validator(*_NON_NULLABLE, mode="before", check_fields=False)
+    @classmethod
+    def _reject_null(cls, value: Any) -> Any:
+        return _not_null(value)
+
+
+class UserCreate(RequestBody):
+    email: Email
+    display_name: DisplayName | None = None  # None: derive it
+    first_name: Name | None = None
+    last_name: Name | None = None
+    username: Username | None = None
+    role: Role = "member"
+    status: Status = "invited"
+    phone: Phone | None = None
+    department: Name | None = None
+    groups: Labels = Field(default_factory=list)
+    permissions: Labels = Field(default_factory=list)
+    metadata: Metadata = Field(default_factory=dict)
+    account_id: AccountId | None = None
+    is_service_user: bool = False
+    send_invite: bool = False
+
+
+class UserUpdate(RequestBody):
+    """Only the fields that were sent count (`model_fields_set`); None there means "clear"."""
+
+    email: Email | None = None
+    display_name: DisplayName | None = None
+    first_name: Name | None = None
+    last_name: Name | None = None
+    username: Username | None = None
+    role: Role | None = None
+    status: Status | None = None
+    phone: Phone | None = None
+    department: Name | None = None
+    groups: Labels | None = None
+    permissions: Labels | None = None
+    metadata: Metadata | None = None
+    account_id: AccountId | None = None
+    is_service_user: bool | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(include=self.model_fields_set)
+
+
+class PasswordResetRequest(RequestBody):
+    email: Email
+
+
+class PasswordSet(RequestBody):
+    reset_token: Annotated[str, Field(min_length=1, max_length=200)]
+    password: Annotated[str, Field(min_length=12, max_length=1000)]
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_body(raw: bytes, model: type[Model]) -> Model:
+    """Decode and validate a JSON body, or raise a 422 naming each bad field."""
+    if not raw.strip():
+        raise validation_error([FieldError("body", "a JSON body is required", "missing")])
+    try:
+        data = json.loads(raw, parse_constant=_reject_constant)
+        # Lone surrogates (`"\ud800"`) decode fine but cannot be stored as UTF-8.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeError:
+        raise validation_error(
+            [FieldError("body", "the body contains invalid Unicode", "invalid_unicode")]
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise validation_error(
+            [FieldError("body", f"the body is not valid JSON: {exc}", "invalid_json")]
+        ) from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(field_errors(exc.errors(include_url=False))) from None

@@ -1,0 +1,216 @@
+"""The operations of openapi.yaml.
+
+Each handler checks in the same order: credential (401), role (403), path
+(404), then the body (422) and the state (404/409/412). Bodies are parsed by
+`models.parse_body`, not by FastAPI, to keep that order and to tell an absent
+field from a `null`. Mutations go through `Idempotency.run`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.responses import Response
+
+from .auth import Principal
+from .clock import parse_instant
+from .listing import DEFAULT_SORT, Filters, fingerprint, parse_sort
+from .models import (
+    PasswordResetRequest,
+    PasswordSet,
+    Role,
+    Status,
+    UserCreate,
+    UserUpdate,
+    parse_body,
+)
+from .problems import ApiError, FieldError, validation_error
+from .users import User
+
+if TYPE_CHECKING:
+    from .state import ServerState
+
+router = APIRouter()
+_USER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _state(request: Request) -> ServerState:
+    state: ServerState = request.app.state.server
+    return state
+
+
+async def _authenticate(request: Request) -> Principal:
+    return _state(request).auth.authenticate(request.headers)
+
+
+Authenticated = Annotated[Principal, Depends(_authenticate)]
+
+
+def _check_user_id(user_id: str) -> None:
+    # Not the contract's 422: an id that breaks the pattern names no user, and
+    # get/delete/invite document 404, not 422.
+    if not _USER_ID.fullmatch(user_id):
+        raise ApiError(404, "No user has this id (ids are 1-64 of A-Z a-z 0-9 _ -).")
+
+
+def _user_response(
+    user: User, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return JSONResponse(user.to_json(), status, headers={"ETag": user.etag} | (headers or {}))
+
+
+def _instant(name: str, value: str | None) -> int | None:
+    if value is None:
+        return None
+    micros = parse_instant(value)
+    if micros is None:
+        message = "value is not an RFC 3339 date-time"
+        raise validation_error([FieldError(f"query.{name}", message, "invalid_datetime")])
+    return micros
+
+
+@router.get("/v1/users")
+async def list_users(
+    request: Request,
+    principal: Authenticated,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=1000)] = None,
+    sort: Annotated[str, Query(max_length=200)] = DEFAULT_SORT,
+    role: Annotated[list[Role] | None, Query()] = None,
+    status: Annotated[list[Status] | None, Query()] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    email_domain: Annotated[str | None, Query(min_length=1, max_length=253)] = None,
+    group: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    created_after: Annotated[str | None, Query()] = None,
+    created_before: Annotated[str | None, Query()] = None,
+    account_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+) -> Response:
+    state = _state(request)
+    filters = Filters(
+        roles=tuple(role or ()),
+        statuses=tuple(status or ()),
+        q=q,
+        email_domain=email_domain,
+        group=group,
+        created_after=_instant("created_after", created_after),
+        created_before=_instant("created_before", created_before),
+        account_id=account_id,
+    )
+    sort_keys = parse_sort(sort)
+    bound_to = fingerprint(filters, sort_keys)
+    position = state.cursors.decode(cursor, bound_to, len(sort_keys)) if cursor else None
+    page = state.users.list_page(filters, sort_keys, limit, position)
+    body: dict[str, Any] = {
+        "items": [user.to_json() for user in page.users],
+        "limit": limit,
+        "next_cursor": state.cursors.encode(page.next, bound_to) if page.next else None,
+        "previous_cursor": (
+            state.cursors.encode(page.previous, bound_to) if page.previous else None
+        ),
+    }
+    return JSONResponse(body)
+
+
+@router.post("/v1/users")
+async def create_user(request: Request, principal: Authenticated) -> Response:
+    principal.require_manager("create users")
+    state = _state(request)
+
+    def create(body: bytes) -> Response:
+        data = parse_body(body, UserCreate)
+        if data.send_invite and data.status != "invited":
+            message = "an invitation can only be sent to a user created as invited"
+            raise validation_error([FieldError("send_invite", message, "invite_not_applicable")])
+        user, _ = state.users.create(data)
+        return _user_response(user, 201, {"Location": f"/v1/users/{user.id}"})
+
+    return await state.idempotency.run(request, principal.credential.label, 409, create)
+
+
+# Declared before /v1/users/{user_id}, which would otherwise take "me" for an id.
+@router.get("/v1/users/me")
+async def get_current_user(principal: Authenticated) -> Response:
+    return _user_response(principal.user)
+
+
+def _public_scope(request: Request) -> str:
+    """Idempotency scope of the public operations: the credential if one is sent and good."""
+    try:
+        credential = _state(request).auth.credential(request.headers)
+    except ApiError:
+        credential = None  # the public operations ignore credentials, good or bad
+    return credential.label if credential else "anonymous"
+
+
+@router.post("/v1/users/reset-password")
+async def reset_user_password(request: Request) -> Response:
+    state = _state(request)
+
+    def reset(body: bytes) -> Response:
+        data = parse_body(body, PasswordResetRequest)
+        state.passwords.request(data.email)
+        return Response(status_code=202)
+
+    # 422, not 409, for a reused key: this operation documents no 409.
+    return await state.idempotency.run(request, _public_scope(request), 422, reset)
+
+
+@router.post("/v1/users/set-password")
+async def set_user_password(request: Request) -> Response:
+    state = _state(request)
+
+    def set_password(body: bytes) -> Response:
+        data = parse_body(body, PasswordSet)
+        state.passwords.set_password(data.reset_token, data.password)
+        return Response(status_code=204)
+
+    return await state.idempotency.run(request, _public_scope(request), 422, set_password)
+
+
+@router.get("/v1/users/{user_id}")
+async def get_user(user_id: str, request: Request, principal: Authenticated) -> Response:
+    _check_user_id(user_id)
+    return _user_response(_state(request).users.require(user_id))
+
+
+@router.patch("/v1/users/{user_id}")
+async def update_user(user_id: str, request: Request, principal: Authenticated) -> Response:
+    principal.require_manager("update users")
+    _check_user_id(user_id)
+    state = _state(request)
+    if_match = request.headers.get("if-match") or None
+
+    def update(body: bytes) -> Response:
+        changes = parse_body(body, UserUpdate).changes()
+        return _user_response(state.users.update(user_id, changes, if_match))
+
+    return await state.idempotency.run(request, principal.credential.label, 409, update)
+
+
+@router.delete("/v1/users/{user_id}")
+async def delete_user(user_id: str, request: Request, principal: Authenticated) -> Response:
+    principal.require_manager("delete users")
+    _check_user_id(user_id)
+    state = _state(request)
+
+    def delete(body: bytes) -> Response:
+        state.users.delete(user_id)
+        return Response(status_code=204)
+
+    return await state.idempotency.run(request, principal.credential.label, 409, delete)
+
+
+@router.post("/v1/users/{user_id}/invite")
+async def invite_user(user_id: str, request: Request, principal: Authenticated) -> Response:
+    principal.require_manager("invite users")
+    _check_user_id(user_id)
+    state = _state(request)
+
+    def invite(body: bytes) -> Response:
+        invitation = state.users.invite(user_id)
+        return JSONResponse(invitation.to_json(), 202)
+
+    return await state.idempotency.run(request, principal.credential.label, 409, invite)

@@ -1,0 +1,96 @@
+"""Everything one server instance holds, built from its Settings."""
+
+from __future__ import annotations
+
+from .auth import Authenticator, Credential, Seed
+from .clock import Clock, SteppingClock, SystemClock
+from .cursors import CursorCodec
+from .db import Database
+from .entropy import Entropy, RandomEntropy, SeededEntropy
+from .idempotency import Idempotency
+from .models import UserCreate
+from .outbox import Outbox
+from .passwords import PasswordResets
+from .settings import Settings
+from .testmode import Faults
+from .users import User, UserStore
+
+# The users the configured credentials belong to, created at start.
+SEED_USERS: dict[Seed, UserCreate] = {
+    "owner": UserCreate(
+        email="owner@example.com",
+        display_name="Olivia Owner",
+        first_name="Olivia",
+        last_name="Owner",
+        username="owner",
+        role="owner",
+        status="active",
+        account_id="acc_0001",
+    ),
+    "viewer": UserCreate(
+        email="viewer@example.com",
+        display_name="Victor Viewer",
+        first_name="Victor",
+        last_name="Viewer",
+        username="viewer",
+        role="viewer",
+        status="active",
+        account_id="acc_0001",
+    ),
+}
+
+
+class ServerState:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock: Clock = settings.clock or (
+            SteppingClock() if settings.deterministic else SystemClock()
+        )
+        self.entropy: Entropy = SeededEntropy() if settings.deterministic else RandomEntropy()
+        self.db = Database(settings.database)
+        self.outbox = Outbox()
+        self.faults = Faults()
+        self.users = UserStore(self.db, self.clock, self.entropy, self.outbox)
+        self.passwords = PasswordResets(self.db, self.clock, self.entropy, self.outbox)
+        self.idempotency = Idempotency(self.db)
+        self.credentials = [
+            Credential("bearer", settings.owner_token, "owner"),
+            Credential("bearer", settings.viewer_token, "viewer"),
+            Credential("api_key", settings.owner_api_key, "owner"),
+            Credential("api_key", settings.viewer_api_key, "viewer"),
+        ]
+        for kind in ("bearer", "api_key"):
+            secrets = [c.secret for c in self.credentials if c.kind == kind]
+            if len(set(secrets)) != len(secrets) or not all(secrets):
+                raise ValueError(f"the owner and viewer {kind} credentials must differ and be set")
+        self.auth = Authenticator(self.credentials, self._seed_user)
+        self._seed_ids: dict[Seed, str] = {}
+        self.cursors = CursorCodec(b"")
+        self._initialise()
+
+    def _initialise(self) -> None:
+        if self.settings.deterministic:
+            key = self.entropy.cursor_key()
+        else:
+            with self.db.transaction() as conn:
+                # Persisted, so cursors survive a restart of a file database.
+                stored = self.db.meta_value(conn, "cursor_key", self.entropy.cursor_key().hex())
+            key = bytes.fromhex(stored)
+        self.cursors = CursorCodec(key)
+        for seed, data in SEED_USERS.items():
+            self._seed_ids[seed] = self.users.seed(data, last_login=seed == "owner").id
+
+    def _seed_user(self, seed: Seed) -> User | None:
+        return self.users.get(self._seed_ids[seed])
+
+    def reset(self) -> None:
+        """Back to the state right after start: seeded users only, every counter at zero."""
+        self.db.wipe()
+        self.clock.reset()
+        self.entropy.reset()
+        self.outbox.clear()
+        self.faults.clear()
+        self._initialise()
+
+    def close(self) -> None:
+        self.db.close()

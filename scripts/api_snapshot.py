@@ -68,7 +68,26 @@ def snapshot() -> str:
     for cls in (users.Users, users.AsyncUsers):
         lines.append(f"class resources.users.{cls.__name__}")
         lines += _members(cls)
+    lines += _testing_module()
     return "\n".join(lines) + "\n"
+
+
+def _testing_module() -> list[str]:
+    from users_sdk import testing
+
+    lines = ["module testing (pytest plugin)"]
+    for name in sorted(testing.__all__):
+        value = getattr(testing, name)
+        if inspect.isfunction(value):
+            lines.append(f"    def {name}{inspect.signature(value)}")
+        else:
+            lines.append(f"    {name} = {value!r}")
+    lines += [
+        f"    fixture {name}"
+        for name, value in sorted(vars(testing).items())
+        if not name.startswith("_") and type(value).__name__ == "FixtureFunctionDefinition"
+    ]
+    return lines
 
 
 def main() -> int:

@@ -1,0 +1,380 @@
+"""Record/replay testing for code that uses users-sdk (a pytest plugin).
+
+Installed with `pip install users-sdk[testing]` (pytest-recording), and loaded
+by pytest automatically. It gives:
+
+- scrubbing that no configuration can turn off: before any cassette is written,
+  credentials (Authorization, X-API-Key, cookies, the token and key the client
+  was built with), passwords and reset tokens in bodies and query strings
+  become placeholders, and the API's address becomes ``http://users-api.test``;
+- reproducible recordings: idempotency keys and dates become stable
+  placeholders, and headers that differ between machines are not stored;
+- body matching that still works after scrubbing (``match_on`` includes
+  ``users_sdk_body``, which compares scrubbed bodies);
+- ``users_client`` / ``async_users_client`` fixtures: in replay mode they need
+  no server and no credential; in record mode they read
+  ``USERS_API_BASE_URL`` and ``USERS_API_TOKEN`` (or ``USERS_API_KEY``);
+- a failure when a replayed cassette has interactions the test never made
+  (stale recordings), unless the ini option
+  ``users_sdk_allow_unplayed_interactions = true`` is set.
+
+Add your own VCR options without losing any of this:
+
+    @pytest.fixture(scope="module")
+    def vcr_config(users_sdk_vcr_config):
+        return {**users_sdk_vcr_config, "ignore_hosts": ["telemetry.example.com"]}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import pytest
+
+from ._base_client import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
+from ._client import AsyncUsersClient, UsersClient
+
+__all__ = [
+    "PLACEHOLDER_BASE_URL",
+    "REPLAY_TOKEN",
+    "body_matcher",
+    "scrub_cassette",
+    "vcr_config",
+]
+
+PLACEHOLDER_BASE_URL = "http://users-api.test"
+REPLAY_TOKEN = "replay-token"  # what the client sends in replay mode; never recorded
+STABLE_DATE = "Thu, 01 Jan 2026 00:00:00 GMT"
+
+# Header name -> placeholder. Credentials, whatever their value.
+SECRET_HEADERS = {
+    "authorization": "Bearer <TOKEN>",
+    "x-api-key": "<API-KEY>",
+    "cookie": "<COOKIE>",
+    "set-cookie": "<COOKIE>",
+    "proxy-authorization": "<TOKEN>",
+}
+# Request headers that differ between machines or runs and say nothing about the API.
+UNSTABLE_REQUEST_HEADERS = frozenset(
+    {"host", "user-agent", "accept-encoding", "connection", "content-length"}
+)
+# JSON fields (at any depth) and query parameters whose values are secrets.
+SECRET_FIELDS = {
+    "password": "<REDACTED-PASSWORD>",
+    "new_password": "<REDACTED-PASSWORD>",
+    "reset_token": "<RESET-TOKEN>",
+    "token": "<RESET-TOKEN>",
+    "access_token": "<TOKEN>",
+    "refresh_token": "<TOKEN>",
+    "api_key": "<API-KEY>",
+    "client_secret": "<SECRET>",
+    "secret": "<SECRET>",
+}
+
+# Origins (scheme://host:port) of the API that clients built by the fixtures
+# talked to while recording; rewritten to PLACEHOLDER_BASE_URL in cassettes.
+_recorded_origins: set[str] = set()
+# Credentials the fixtures used while recording; scrubbed wherever they appear.
+_recorded_secrets: set[str] = set()
+
+
+def vcr_config(**additions: Any) -> dict[str, Any]:
+    """This SDK's VCR options, with your additions merged in.
+
+    Scrubbing does not live in these options (it is applied when a cassette is
+    saved), so no addition can switch it off.
+    """
+    config: dict[str, Any] = {
+        "match_on": ["method", "scheme", "host", "port", "path", "query", "users_sdk_body"],
+        "decode_compressed_response": True,
+        "allow_playback_repeats": False,
+    }
+    config.update(additions)
+    return config
+
+
+# ---- scrubbing -------------------------------------------------------------------
+
+
+def _known_secrets() -> list[str]:
+    secrets = set(_recorded_secrets)
+    for name in (TOKEN_ENV, API_KEY_ENV):
+        value = os.environ.get(name)
+        if value:
+            secrets.add(value)
+    # Longest first, so that a secret containing another is replaced whole.
+    return sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True)
+
+
+def _origins() -> list[str]:
+    origins = set(_recorded_origins)
+    base_url = os.environ.get(BASE_URL_ENV)
+    if base_url:
+        origins.add(_origin(base_url))
+    return sorted(origins, key=len, reverse=True)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _scrub_text(text: str) -> str:
+    for secret in _known_secrets():
+        text = text.replace(secret, "<REDACTED>")
+    return text
+
+
+def _scrub_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: (SECRET_FIELDS[key] if key in SECRET_FIELDS and item is not None
+                  else _scrub_json(item))
+            for key, item in value.items()
+        }  # fmt: skip
+    if isinstance(value, list):
+        return [_scrub_json(item) for item in value]
+    if isinstance(value, str):
+        return _scrub_text(value)
+    return value
+
+
+def scrub_body(body: bytes | str | None) -> bytes | str | None:
+    """A body with secret JSON fields and known credentials replaced."""
+    if body is None or body in (b"", ""):
+        return body
+    raw = body.decode("utf-8", errors="surrogateescape") if isinstance(body, bytes) else body
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        scrubbed_text = _scrub_text(raw)
+    else:
+        scrubbed_text = json.dumps(_scrub_json(parsed), ensure_ascii=False, separators=(",", ":"))
+    if isinstance(body, bytes):
+        return scrubbed_text.encode("utf-8", errors="surrogateescape")
+    return scrubbed_text
+
+
+def scrub_uri(uri: str) -> str:
+    for origin in _origins():
+        if uri.startswith(origin):
+            uri = PLACEHOLDER_BASE_URL + uri[len(origin) :]
+            break
+    parts = urlsplit(uri)
+    if parts.query:
+        pairs = [
+            (key, SECRET_FIELDS.get(key.lower(), _scrub_text(value)))
+            if key.lower() in SECRET_FIELDS
+            else (key, _scrub_text(value))
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        ]
+        uri = urlunsplit(parts._replace(query=urlencode(pairs)))
+    return uri
+
+
+class _IdempotencyKeys:
+    """Numbers each distinct key in order of appearance: retries of one call
+    keep sharing a placeholder, so the cassette still shows the reuse."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+
+    def placeholder(self, key: str) -> str:
+        number = self._numbers.setdefault(key, len(self._numbers) + 1)
+        return f"<IDEMPOTENCY-KEY-{number}>"
+
+
+def _scrub_request(request: Any, keys: _IdempotencyKeys) -> Any:
+    headers: dict[str, Any] = {}
+    for name, value in dict(request.headers).items():
+        lower = name.lower()
+        if lower in UNSTABLE_REQUEST_HEADERS:
+            continue
+        if lower in SECRET_HEADERS:
+            headers[name] = SECRET_HEADERS[lower]
+        elif lower == "idempotency-key":
+            headers[name] = keys.placeholder(value)
+        else:
+            headers[name] = _scrub_text(value)
+    request.headers = headers
+    request.uri = scrub_uri(request.uri)
+    request.body = scrub_body(request.body)
+    return request
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers: dict[str, list[str]] = {}
+    for name, values in response.get("headers", {}).items():
+        lower = name.lower()
+        if lower in SECRET_HEADERS:
+            headers[name] = [SECRET_HEADERS[lower] for _ in values]
+        elif lower == "date":
+            headers[name] = [STABLE_DATE for _ in values]
+        elif lower in {"location", "content-location"}:
+            headers[name] = [scrub_uri(v) for v in values]
+        else:
+            headers[name] = [_scrub_text(v) for v in values]
+    body = response.get("body", {})
+    content = scrub_body(body.get("string"))
+    for name in headers:
+        if name.lower() == "content-length" and content is not None:
+            size = len(content.encode() if isinstance(content, str) else content)
+            headers[name] = [str(size)]
+    return {**response, "headers": headers, "body": {**body, "string": content}}
+
+
+def scrub_cassette(cassette: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a cassette (as VCR saves it) with every secret replaced."""
+    import copy
+
+    keys = _IdempotencyKeys()
+    requests = [_scrub_request(copy.deepcopy(r), keys) for r in cassette["requests"]]
+    responses = [_scrub_response(copy.deepcopy(r)) for r in cassette["responses"]]
+    return {**cassette, "requests": requests, "responses": responses}
+
+
+class _ScrubbingPersister:
+    """Wraps VCR's persister: whatever the configuration, what reaches disk is scrubbed."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def load_cassette(self, cassette_path: str, serializer: Any) -> Any:
+        return self._inner.load_cassette(cassette_path, serializer)
+
+    def save_cassette(self, cassette_path: str, cassette_dict: Any, serializer: Any) -> None:
+        self._inner.save_cassette(
+            cassette_path, scrub_cassette(cassette_dict), serializer=serializer
+        )
+
+
+def body_matcher(live: Any, recorded: Any) -> None:
+    """VCR matcher: bodies are equal once both are scrubbed (JSON compared as data)."""
+
+    def normal(request: Any) -> Any:
+        body = scrub_body(request.body)
+        if body in (None, b"", ""):
+            return None
+        try:
+            return json.loads(body)
+        except ValueError:
+            return body
+
+    left, right = normal(live), normal(recorded)
+    if left != right:
+        raise AssertionError(f"bodies differ after scrubbing: {left!r} != {right!r}")
+
+
+# ---- pytest plugin -----------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "users_sdk_allow_unplayed_interactions",
+        type="bool",
+        default=False,
+        help="users-sdk: do not fail a replayed test whose cassette has interactions it never made",
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    vcr.register_persister(_ScrubbingPersister(vcr.persister))
+    vcr.register_matcher("users_sdk_body", body_matcher)
+    vcr.match_on = tuple(vcr_config()["match_on"])
+
+
+def _record_mode(request: pytest.FixtureRequest) -> str:
+    mode: str = request.getfixturevalue("record_mode")
+    marker = request.node.get_closest_marker("vcr")
+    if request.config.getoption("--record-mode", None) is None and marker is not None:
+        mode = marker.kwargs.get("record_mode", mode)
+    return mode
+
+
+@pytest.fixture
+def users_sdk_vcr_config() -> dict[str, Any]:
+    """This SDK's VCR options; merge yours into a copy."""
+    return vcr_config()
+
+
+@pytest.fixture(autouse=True)
+def _users_sdk_require_all_played(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker("vcr") is None:
+        yield
+        return
+    cassette = request.getfixturevalue("vcr")
+    yield
+    if (
+        cassette is None
+        or _record_mode(request) != "none"
+        or request.config.getini("users_sdk_allow_unplayed_interactions")
+        or cassette.all_played
+    ):
+        return
+    unplayed = [
+        f"{r.method} {r.uri}"
+        for index, r in enumerate(cassette.requests)
+        if cassette.play_counts[index] == 0
+    ]
+    pytest.fail(
+        f"{len(unplayed)} recorded interaction(s) of {cassette._path} were never replayed: "
+        f"{', '.join(unplayed)}. The test no longer makes them: re-record the cassette.",
+        pytrace=False,
+    )
+
+
+def _client_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    if _record_mode(request) == "none":
+        return {"base_url": PLACEHOLDER_BASE_URL, "token": REPLAY_TOKEN}
+    base_url = os.environ.get(BASE_URL_ENV)
+    if not base_url:
+        pytest.fail(
+            f"recording needs a live API: set {BASE_URL_ENV} and {TOKEN_ENV} (or {API_KEY_ENV})",
+            pytrace=False,
+        )
+    _recorded_origins.add(_origin(base_url))
+    _recorded_secrets.update(
+        value for value in (os.environ.get(TOKEN_ENV), os.environ.get(API_KEY_ENV)) if value
+    )
+    return {}
+
+
+def _no_sleep(seconds: float) -> None:
+    return None
+
+
+async def _no_async_sleep(seconds: float) -> None:
+    return None
+
+
+@pytest.fixture
+def users_client(request: pytest.FixtureRequest) -> Iterator[UsersClient]:
+    """A UsersClient for record/replay tests (see the module docstring)."""
+    replaying = _record_mode(request) == "none"
+    with UsersClient(**_client_options(request)) as client:
+        if replaying:
+            client._sleep = _no_sleep  # replayed 429s and 503s need no real wait
+        yield client
+
+
+@pytest.fixture
+async def async_users_client(request: pytest.FixtureRequest) -> AsyncIterator[AsyncUsersClient]:
+    """The async twin of users_client."""
+    replaying = _record_mode(request) == "none"
+    async with AsyncUsersClient(**_client_options(request)) as client:
+        if replaying:
+            client._sleep = _no_async_sleep
+        yield client
+
+
+def cassette_secrets_found(text: str, secrets: Iterable[str]) -> list[str]:
+    """The given secrets (and password-looking values) that occur in a cassette's text."""
+    found = [secret for secret in secrets if secret and secret in text]
+    found += re.findall(r"(?i)\bbearer\s+(?!<TOKEN>)[A-Za-z0-9._~+/=-]{8,}", text)
+    return found

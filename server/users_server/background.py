@@ -24,7 +24,10 @@ _START_TIMEOUT = 10.0
 def bind_socket(host: str, port: int) -> socket.socket:
     """Bind before serving, so that port 0 can be reported as the port it became."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto must be IPPROTO_TCP, not the default 0: asyncio only sets TCP_NODELAY on
+    # connections of such a socket, and without it every keep-alive response waits
+    # ~40 ms (Nagle's algorithm against the client's delayed ACK).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))

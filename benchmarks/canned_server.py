@@ -21,7 +21,8 @@ Routes (anything else is a 404 problem document):
                                   the last page, whose `next_cursor` is null
 - `GET /_stats`                   how many connections each port has accepted
                                   (this one included), to show that the clients
-                                  measured kept their connections alive
+                                  measured kept their connections alive, and
+                                  the headers of the request before this one
 
 Keep-alive is the HTTP/1.1 default and the server honours it; request bodies
 (Content-Length) are read and ignored. Run it by hand with
@@ -133,10 +134,12 @@ class _Responses:
 
 STATS_PATH = b"/_stats"
 _CONNECTIONS = {"fast": 0, "slow": 0}
+_LAST_HEADERS: list[list[str]] = []
 
 
 def _stats_response() -> bytes:
-    return _response(b"200 OK", json.dumps({"connections": _CONNECTIONS}).encode())
+    stats = {"connections": _CONNECTIONS, "last_headers": _LAST_HEADERS}
+    return _response(b"200 OK", json.dumps(stats).encode())
 
 
 class _Protocol(asyncio.Protocol):
@@ -180,6 +183,10 @@ class _Protocol(asyncio.Protocol):
                 answer = _stats_response()
             else:
                 answer = self._responses.for_target(target)
+                _LAST_HEADERS[:] = [
+                    [part.strip() for part in line.decode("latin-1").split(":", 1)]
+                    for line in head.split(b"\r\n")[1:]
+                ]
             if self._queue is not None:
                 self._queue.put_nowait(answer)
             else:

@@ -42,11 +42,18 @@ _KNOWN_STATUSES = frozenset(status.value for status in HTTPStatus)
 _USER_AGENT = f"users-sdk/{__version__} python/{sys.version_info.major}.{sys.version_info.minor}"
 
 
-def _adapter() -> Any:
-    # Imported on first request, not with `import users_sdk` (import time).
-    from . import _generated_adapter
+_ADAPTER: Any = None
 
-    return _generated_adapter
+
+def _adapter() -> Any:
+    # Imported on first request, not with `import users_sdk` (import time);
+    # kept in a global after that, so that a request pays no import statement.
+    global _ADAPTER
+    if _ADAPTER is None:
+        from . import _generated_adapter
+
+        _ADAPTER = _generated_adapter
+    return _ADAPTER
 
 
 class ClientSettings:
@@ -193,10 +200,20 @@ class BaseClient:
 
     _settings: ClientSettings
     _default_headers: dict[str, str]
+    # True when the httpx client was made by this client with its default
+    # headers: requests then carry no headers of their own, and httpx does not
+    # merge the same few headers again on every request.
+    _http_has_default_headers: bool = False
 
     def _configure(self, settings: ClientSettings) -> None:
         self._settings = settings
         self._default_headers = settings.default_headers()
+
+    def _derive_headers_from(self, parent: BaseClient) -> None:
+        """For with_options(): reuse the shared httpx client's headers when they match."""
+        self._http_has_default_headers = (
+            parent._http_has_default_headers and self._default_headers == parent._default_headers
+        )
 
     @property
     def base_url(self) -> str:
@@ -223,8 +240,10 @@ class BaseClient:
 
             raise InvalidArgumentError(str(error)) from None
 
-    def _headers_for(self, args: Mapping[str, Any]) -> dict[str, str]:
-        extra = args.get("headers")
+    def _headers_for(self, args: Mapping[str, Any]) -> dict[str, str] | None:
+        extra: dict[str, str] | None = args.get("headers")
+        if self._http_has_default_headers:
+            return extra or None
         return {**self._default_headers, **extra} if extra else self._default_headers
 
     def _build_request(

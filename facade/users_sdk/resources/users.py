@@ -36,10 +36,18 @@ _LISTS = frozenset({"groups", "permissions"})
 _FLAGS = frozenset({"is_service_user", "send_invite"})
 
 
-def _adapter() -> Any:
-    from .. import _generated_adapter
+_ADAPTER: Any = None
 
-    return _generated_adapter
+
+def _adapter() -> Any:
+    # The generated client loads on first use, not with `import users_sdk`;
+    # kept in a global after that, so that a call pays no import statement.
+    global _ADAPTER
+    if _ADAPTER is None:
+        from .. import _generated_adapter
+
+        _ADAPTER = _generated_adapter
+    return _ADAPTER
 
 
 def _user_payload(name: str, body: object, fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -35,9 +35,11 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.server = state
     install_problem_handlers(app)
-    app.include_router(routes.router)
-    if settings.test_mode:
-        app.include_router(testmode.router)
+    routers = [routes.router, testmode.router] if settings.test_mode else [routes.router]
+    for router in routers:
+        app.include_router(router)
+    # Every route, for the Allow header of a 405.
+    app.state.api_routes = [route for router in routers for route in router.routes]
     # add_middleware puts each one outside the previous: the order of a request
     # is RequestContext -> Faults (test mode) -> BodyLimit -> routes.
     app.add_middleware(BodyLimitMiddleware)

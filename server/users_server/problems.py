@@ -134,12 +134,21 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     # Starlette's own errors: an unknown route (404) or method (405).
     assert isinstance(exc, StarletteHTTPException)
-    detail = exc.detail
+    detail, headers = str(exc.detail), dict(exc.headers or {})
     if exc.status_code == 404:
         detail = f"There is nothing at {request.url.path}."
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
-    return problem_response(exc.status_code, str(detail), request.scope, headers=exc.headers)
+        # Starlette names the methods of the first matching route only; FastAPI
+        # makes one route per method, so gather them all.
+        methods = {
+            method
+            for route in request.app.state.api_routes
+            if route.path_regex.match(request.url.path)
+            for method in route.methods
+        }
+        headers["Allow"] = ", ".join(sorted(methods))
+    return problem_response(exc.status_code, detail, request.scope, headers=headers)
 
 
 async def _request_validation_error(request: Request, exc: Exception) -> Response:

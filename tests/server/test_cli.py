@@ -1,0 +1,119 @@
+"""`python -m users_server`: flags, environment variables, and a real start and stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from users_server import Settings
+from users_server.__main__ import banner, parse_args
+
+SERVER_DIR = Path(__file__).resolve().parents[2] / "server"
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("USERS_SERVER_"):
+            monkeypatch.delenv(name)
+    assert parse_args([]) == Settings()
+
+
+def test_flags() -> None:
+    settings = parse_args(
+        [
+            "--host", "0.0.0.0", "--port", "0", "--db", "users.db",
+            "--owner-token", "ot", "--viewer-token", "vt",
+            "--owner-api-key", "ok", "--viewer-api-key", "vk",
+            "--deterministic", "--test-mode",
+        ]
+    )  # fmt: skip
+    assert settings == Settings(
+        host="0.0.0.0",
+        port=0,
+        database="users.db",
+        owner_token="ot",
+        viewer_token="vt",
+        owner_api_key="ok",
+        viewer_api_key="vk",
+        deterministic=True,
+        test_mode=True,
+    )
+
+
+def test_environment_and_flag_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("USERS_SERVER_PORT", "9001")
+    monkeypatch.setenv("USERS_SERVER_DB", "/tmp/x.db")
+    monkeypatch.setenv("USERS_SERVER_OWNER_TOKEN", "env-owner")
+    monkeypatch.setenv("USERS_SERVER_VIEWER_API_KEY", "env-viewer-key")
+    monkeypatch.setenv("USERS_SERVER_DETERMINISTIC", "true")
+    monkeypatch.setenv("USERS_SERVER_TEST_MODE", "0")
+    settings = parse_args(["--port", "9002"])
+    assert settings.port == 9002  # the flag wins
+    assert settings.database == "/tmp/x.db"
+    assert settings.owner_token == "env-owner"
+    assert settings.viewer_api_key == "env-viewer-key"
+    assert settings.deterministic is True
+    assert settings.test_mode is False
+
+
+def test_banner_names_the_credentials() -> None:
+    text = banner(Settings(), "http://127.0.0.1:8000")
+    assert text.splitlines()[0] == "Users API reference server listening on http://127.0.0.1:8000"
+    for secret in ("owner-token", "viewer-token", "owner-key", "viewer-key"):
+        assert secret in text
+    assert "curl" in text
+
+
+def test_serves_until_sigterm(tmp_path: Path) -> None:
+    database = tmp_path / "users.db"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "users_server", "--port", "0", "--db", str(database)],
+        env={**os.environ, "PYTHONPATH": str(SERVER_DIR), "USERS_SERVER_OWNER_TOKEN": "secret"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("Users API reference server listening on http://127.0.0.1:")
+        url = first.split()[-1]
+        assert not url.endswith(":0")
+        response = httpx.get(f"{url}/v1/users/me", headers={"Authorization": "Bearer secret"})
+        assert response.json()["email"] == "owner@example.com"
+        process.send_signal(signal.SIGTERM)
+        # A clean shutdown; uvicorn then re-raises the signal, so the exit status says why.
+        assert process.wait(timeout=10) == -signal.SIGTERM
+        assert process.stderr is not None
+        assert "Application shutdown complete" in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream:
+                stream.close()
+    assert database.exists()  # a file database outlives the server
+
+
+def test_file_database_keeps_users_and_cursors(tmp_path: Path) -> None:
+    from users_server.background import run_server
+
+    settings = Settings(port=0, database=str(tmp_path / "users.db"))
+    headers = {"Authorization": "Bearer owner-token"}
+    with run_server(settings) as url:
+        for i in range(3):
+            httpx.post(f"{url}/v1/users", json={"email": f"u{i}@example.com"}, headers=headers)
+        page = httpx.get(f"{url}/v1/users", params={"limit": 2}, headers=headers).json()
+    with run_server(settings) as url:
+        again = httpx.get(
+            f"{url}/v1/users", params={"limit": 2, "cursor": page["next_cursor"]}, headers=headers
+        )
+        assert again.status_code == 200
+        everyone = httpx.get(f"{url}/v1/users", headers=headers).json()["items"]
+    assert len(everyone) == 5  # three created, two seeded once

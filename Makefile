@@ -9,7 +9,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated api-snapshot lint test demo serve clean
+.PHONY: help install generate check-generated api-snapshot lint test demo serve record clean bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -51,3 +51,12 @@ demo: $(STAMP) ## The main job: show the SDK at work
 
 serve: $(STAMP) ## Run the reference server (flags: make serve ARGS="--port 8000 --db users.db")
 	PYTHONPATH=server $(PY) -m users_server $(ARGS)
+
+bench: $(STAMP) ## Benchmarks: the facade's cost over raw httpx as ratios (minutes; writes benchmarks/results.json)
+	$(PY) benchmarks/bench.py
+
+bench-smoke: $(STAMP) ## The benchmarks in tiny rounds, to check they run (seconds; no figures to trust)
+	$(PY) benchmarks/bench.py --smoke --json build/bench-smoke.json
+
+record: $(STAMP) ## Re-record every cassette from the reference server (deterministic, test mode)
+	$(PY) scripts/record.py

@@ -58,7 +58,7 @@ def test_no_credential_password_or_token_in_any_cassette() -> None:
                         f"{where}: {name}"
                         for v in values
                         if v not in {"Bearer <TOKEN>", "<API-KEY>", "<COOKIE>"}
-                    ]  # noqa: E501
+                    ]
             for body in (request["body"], response["body"]["string"]):
                 hits += [f"{where}: {field}" for field in _secret_fields(body)]
     assert hits == []

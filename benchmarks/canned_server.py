@@ -247,12 +247,14 @@ def start_canned_server(delay: float = DEFAULT_DELAY) -> Iterator[dict[str, Any]
         }
     finally:
         assert process.stdin is not None
+        assert process.stdout is not None
         process.stdin.close()
         try:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        process.stdout.close()
 
 
 def main(argv: list[str]) -> None:

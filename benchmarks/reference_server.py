@@ -74,12 +74,14 @@ def start_reference_server() -> Iterator[str]:
         yield str(json.loads(line)["base_url"])
     finally:
         assert process.stdin is not None
+        assert process.stdout is not None
         process.stdin.close()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        process.stdout.close()
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ FIGURE_IDS = [
     "pagination_time_models",
     "pagination_memory",
     "async_concurrency",
+    "async_concurrency_raw_httpx",
     "parse_page",
     "parse_page_generated",
     "e2e_get",

@@ -33,8 +33,8 @@ api-snapshot: $(STAMP) ## Rewrite tests/guards/public_api.txt after a deliberate
 	$(PY) scripts/api_snapshot.py --write
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy --strict on the facade
-	$(BIN)/ruff check facade scripts tests
-	$(BIN)/ruff format --check facade scripts tests
+	$(BIN)/ruff check facade scripts tests examples server
+	$(BIN)/ruff format --check facade scripts tests examples server
 	$(BIN)/mypy
 
 test: $(STAMP) ## Run the whole test suite, lint and the generated-code check

@@ -24,7 +24,7 @@ from users_server import Settings  # noqa: E402
 from users_server.background import run_server  # noqa: E402
 
 # The suites whose cassettes live in cassettes/.
-RECORDED_SUITES = ["tests/integration"]
+RECORDED_SUITES = ["tests/integration"]  # test_examples.py runs examples/ too
 
 
 def record(output: Path, pytest_args: list[str]) -> int:

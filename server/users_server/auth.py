@@ -57,13 +57,14 @@ class Authenticator:
 
     def credential(self, headers: Mapping[str, str]) -> Credential | None:
         """The credential of a request; None when there is none; 401 when one is wrong."""
-        authorization = headers.get("authorization")
-        api_key = headers.get("x-api-key")
+        # An empty header is no credential (some clients send `X-API-Key:` unset).
+        authorization = headers.get("authorization", "").strip() or None
+        api_key = headers.get("x-api-key", "").strip() or None
         if authorization is None and api_key is None:
             return None
         found: Credential | None = None
         if authorization is not None:
-            scheme, _, token = authorization.strip().partition(" ")
+            scheme, _, token = authorization.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise ApiError(401, "The Authorization header must be `Bearer <token>`.")
             found = self._match("bearer", token.strip())
@@ -71,7 +72,7 @@ class Authenticator:
                 raise ApiError(401, "The bearer token is not valid.")
         if api_key is not None:
             # Both sent: both must be good.
-            by_key = self._match("api_key", api_key.strip())
+            by_key = self._match("api_key", api_key)
             if by_key is None:
                 raise ApiError(401, "The API key is not valid.")
             found = found or by_key

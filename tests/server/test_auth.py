@@ -54,6 +54,11 @@ def test_viewer_reads_but_may_not_write(api: httpx.Client, headers: dict[str, st
     assert len(api.get("/v1/users", headers=OWNER).json()["items"]) == 2
 
 
+def test_an_empty_header_is_no_credential(api: httpx.Client) -> None:
+    assert api.get("/v1/users/me", headers=OWNER | {"X-API-Key": ""}).status_code == 200
+    assert_problem(api.get("/v1/users/me", headers={"X-API-Key": "", "Authorization": ""}), 401)
+
+
 def test_401_comes_before_validation(api: httpx.Client) -> None:
     assert_problem(api.get("/v1/users?limit=0"), 401)
     assert_problem(api.post("/v1/users", content=b"{not json"), 401)

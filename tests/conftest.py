@@ -6,6 +6,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# pytester runs throwaway suites that use users_sdk.testing as a user would.
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture(scope="session")
 def project_root() -> Path:

@@ -297,7 +297,7 @@ def _record_mode(request: pytest.FixtureRequest) -> str:
     return mode
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def users_sdk_vcr_config() -> dict[str, Any]:
     """This SDK's VCR options; merge yours into a copy."""
     return vcr_config()

@@ -22,7 +22,7 @@ _START_TIMEOUT = 10.0
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
-    """Bind before serving, so that port 0 can be reported as the port it became."""
+    """Bind (and listen) before serving, so that port 0 can be reported as the port it became."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # proto must be IPPROTO_TCP, not the default 0: asyncio only sets TCP_NODELAY on
     # connections of such a socket, and without it every keep-alive response waits
@@ -31,6 +31,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        # Listening now, not when uvicorn gets to it: connections made as soon as
+        # the address is printed wait in the backlog instead of being refused.
+        sock.listen(2048)
     except OSError:
         sock.close()
         raise

@@ -67,8 +67,8 @@ CREATE TABLE IF NOT EXISTS meta (
 _TABLES = ("idempotency", "invitations", "reset_tokens", "users", "meta")
 
 
-def _casefold(value: object) -> object:
-    return value.casefold() if isinstance(value, str) else value
+def _casefold(value: str | None) -> str | None:
+    return value.casefold() if isinstance(value, str) else None
 
 
 class Database:

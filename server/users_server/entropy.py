@@ -83,5 +83,6 @@ class SeededEntropy:
         return _DETERMINISTIC_CURSOR_KEY
 
     def reset(self) -> None:
-        self._requests = 0
-        self._rng = random.Random(self._seed)
+        with self._lock:
+            self._requests = 0
+            self._rng = random.Random(self._seed)

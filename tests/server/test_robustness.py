@@ -231,3 +231,14 @@ async def test_unexpected_errors_are_problem_documents(caplog: pytest.LogCapture
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_escapes_in_the_query_string_are_fine_over_asgi() -> None:
+    # httpx's ASGITransport puts the query string into raw_path.
+    app = create_app(Settings())
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/v1/users", params={"q": "100% sure"}, headers=OWNER)
+    assert response.status_code == 200
+    app.state.server.close()

@@ -27,7 +27,7 @@ def snapshot(tree: Path) -> dict[str, bytes]:
     return {
         path.relative_to(tree).as_posix(): path.read_bytes()
         for path in sorted(tree.rglob("*"))
-        if path.is_file()
+        if path.is_file() and "__pycache__" not in path.parts
     }
 
 

@@ -5,6 +5,11 @@ position (the sort key of a row), a direction, and the fingerprint of the
 filters and sort it was issued for. The HMAC makes tampering a 400 instead of
 an arbitrary SQL comparison; the fingerprint makes a cursor reused with other
 filters a 400 instead of a silently wrong page.
+
+The contract caps a cursor at 1000 characters. A sort key can be longer than
+that (200 characters of display name, each escaped as `\\u0001` in JSON), so
+a payload that would not fit is kept in the database and the cursor carries
+only its signed row id.
 """
 
 from __future__ import annotations
@@ -18,12 +23,16 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .db import Database
 from .listing import SqlValue
 from .problems import ApiError
 
 Direction = Literal["next", "prev"]
 _SIGNATURE_BYTES = 16
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
+MAX_CURSOR_LENGTH = 1000
+# A JSON payload starts with "{": a stored one is referred to as "@<row id>".
+_REFERENCE = b"@"
 
 
 @dataclass(frozen=True)
@@ -45,8 +54,9 @@ def _b64decode(text: str) -> bytes:
 
 
 class CursorCodec:
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, db: Database) -> None:
         self._key = key
+        self._db = db
 
     def _sign(self, payload: bytes) -> bytes:
         return hmac.new(self._key, payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
@@ -62,6 +72,12 @@ class CursorCodec:
             separators=(",", ":"),
             ensure_ascii=False,
         ).encode("utf-8")
+        cursor = self._seal(payload)
+        if len(cursor) > MAX_CURSOR_LENGTH:
+            cursor = self._seal(_REFERENCE + str(self._db.store_cursor(payload)).encode("ascii"))
+        return cursor
+
+    def _seal(self, payload: bytes) -> str:
         return f"{_b64encode(payload)}.{_b64encode(self._sign(payload))}"
 
     def decode(self, cursor: str, fingerprint: str, key_count: int) -> Position:
@@ -74,6 +90,11 @@ class CursorCodec:
             raise malformed from None
         if not hmac.compare_digest(signature, self._sign(payload)):
             raise malformed
+        if payload.startswith(_REFERENCE):
+            stored = self._db.load_cursor(int(payload[1:]))
+            if stored is None:  # the database was reset since
+                raise malformed
+            payload = stored
         data = json.loads(payload)
         if data.get("f") != fingerprint:
             raise ApiError(

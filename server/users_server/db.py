@@ -59,12 +59,16 @@ CREATE TABLE IF NOT EXISTS idempotency (
     body BLOB NOT NULL,
     PRIMARY KEY (scope, key)
 );
+CREATE TABLE IF NOT EXISTS cursors (
+    id INTEGER PRIMARY KEY,              -- cursor payloads too long to hand out (cursors.py)
+    payload BLOB NOT NULL UNIQUE
+);
 CREATE TABLE IF NOT EXISTS meta (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
 """
-_TABLES = ("idempotency", "invitations", "reset_tokens", "users", "meta")
+_TABLES = ("idempotency", "invitations", "reset_tokens", "users", "cursors", "meta")
 
 
 def _casefold(value: str | None) -> str | None:
@@ -115,6 +119,17 @@ class Database:
             return str(row["value"])
         conn.execute("INSERT INTO meta (name, value) VALUES (?, ?)", (name, default))
         return default
+
+    def store_cursor(self, payload: bytes) -> int:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO cursors (payload) VALUES (?)", (payload,))
+            row = conn.execute("SELECT id FROM cursors WHERE payload = ?", (payload,)).fetchone()
+            return int(row["id"])
+
+    def load_cursor(self, cursor_id: int) -> bytes | None:
+        with self.transaction() as conn:
+            row = conn.execute("SELECT payload FROM cursors WHERE id = ?", (cursor_id,)).fetchone()
+            return bytes(row["payload"]) if row else None
 
     def wipe(self) -> None:
         with self.transaction() as conn:

@@ -65,7 +65,7 @@ class ServerState:
                 raise ValueError(f"the owner and viewer {kind} credentials must differ and be set")
         self.auth = Authenticator(self.credentials, self._seed_user)
         self._seed_ids: dict[Seed, str] = {}
-        self.cursors = CursorCodec(b"")
+        self.cursors = CursorCodec(b"", self.db)
         self._initialise()
 
     def _initialise(self) -> None:
@@ -76,7 +76,7 @@ class ServerState:
                 # Persisted, so cursors survive a restart of a file database.
                 stored = self.db.meta_value(conn, "cursor_key", self.entropy.cursor_key().hex())
             key = bytes.fromhex(stored)
-        self.cursors = CursorCodec(key)
+        self.cursors = CursorCodec(key, self.db)
         for seed, data in SEED_USERS.items():
             self._seed_ids[seed] = self.users.seed(data, last_login=seed == "owner").id
 

@@ -127,7 +127,8 @@ def etag_matches(if_match: str, version: int) -> bool:
 
 def derive_display_name(email: str, first_name: str | None, last_name: str | None) -> str:
     names = " ".join(part.strip() for part in (first_name, last_name) if part and part.strip())
-    return names or email.split("@", 1)[0]
+    # At most 200 characters, like a display name sent by a client (two names can be 201).
+    return (names or email.split("@", 1)[0])[:200]
 
 
 # Columns a PATCH may set, and how a value is stored.

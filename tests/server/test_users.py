@@ -52,6 +52,8 @@ def test_create_full(api: httpx.Client) -> None:
         ({"first_name": "Bob"}, "Bob"),
         ({"first_name": "Bob", "last_name": "Builder"}, "Bob Builder"),
         ({"first_name": " ", "last_name": ""}, "bob"),
+        # Cut to 200 characters, what a client may send back in an update.
+        ({"first_name": "a" * 100, "last_name": "b" * 100}, "a" * 100 + " " + "b" * 99),
     ],
 )
 def test_create_defaults(api: httpx.Client, fields: dict[str, Any], display_name: str) -> None:

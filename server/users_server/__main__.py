@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -106,8 +107,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
         return 1
     url = base_url(settings.host, sock.getsockname()[1])
+    try:
+        config = uvicorn_config(settings, log_level="info")
+    except (ValueError, sqlite3.Error) as exc:
+        sock.close()
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 2
     print(banner(settings, url), flush=True)
-    server = uvicorn.Server(uvicorn_config(settings, log_level="info"))
+    server = uvicorn.Server(config)
     # After uvicorn configured logging: show the server's own log lines (the
     # outbox among them, so a reset token can be used without test mode).
     handler = logging.StreamHandler()

@@ -60,7 +60,11 @@ def run_server(settings: Settings) -> Iterator[str]:
     """Serve `settings` until the block ends; yields the base URL (with the real port)."""
     sock = bind_socket(settings.host, settings.port)
     port = sock.getsockname()[1]
-    config = uvicorn_config(replace(settings, port=port), log_level="warning", access_log=False)
+    try:
+        config = uvicorn_config(replace(settings, port=port), log_level="warning", access_log=False)
+    except BaseException:
+        sock.close()
+        raise
     server = uvicorn.Server(config)
     # Not the main thread: uvicorn leaves signal handling alone there.
     thread = threading.Thread(

@@ -43,6 +43,17 @@ SEED_USERS: dict[Seed, UserCreate] = {
 class ServerState:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # Checked first: nothing is opened yet if the settings are unusable.
+        self.credentials = [
+            Credential("bearer", settings.owner_token, "owner"),
+            Credential("bearer", settings.viewer_token, "viewer"),
+            Credential("api_key", settings.owner_api_key, "owner"),
+            Credential("api_key", settings.viewer_api_key, "viewer"),
+        ]
+        for kind in ("bearer", "api_key"):
+            secrets = [c.secret for c in self.credentials if c.kind == kind]
+            if len(set(secrets)) != len(secrets) or not all(s.strip() for s in secrets):
+                raise ValueError(f"the owner and viewer {kind} credentials must differ and be set")
         self.clock: Clock = settings.clock or (
             SteppingClock() if settings.deterministic else SystemClock()
         )
@@ -53,16 +64,6 @@ class ServerState:
         self.users = UserStore(self.db, self.clock, self.entropy, self.outbox)
         self.passwords = PasswordResets(self.db, self.clock, self.entropy, self.outbox)
         self.idempotency = Idempotency(self.db)
-        self.credentials = [
-            Credential("bearer", settings.owner_token, "owner"),
-            Credential("bearer", settings.viewer_token, "viewer"),
-            Credential("api_key", settings.owner_api_key, "owner"),
-            Credential("api_key", settings.viewer_api_key, "viewer"),
-        ]
-        for kind in ("bearer", "api_key"):
-            secrets = [c.secret for c in self.credentials if c.kind == kind]
-            if len(set(secrets)) != len(secrets) or not all(secrets):
-                raise ValueError(f"the owner and viewer {kind} credentials must differ and be set")
         self.auth = Authenticator(self.credentials, self._seed_user)
         self._seed_ids: dict[Seed, str] = {}
         self.cursors = CursorCodec(b"", self.db)

@@ -117,3 +117,10 @@ def test_file_database_keeps_users_and_cursors(tmp_path: Path) -> None:
         assert again.status_code == 200
         everyone = httpx.get(f"{url}/v1/users", headers=headers).json()["items"]
     assert len(everyone) == 5  # three created, two seeded once
+
+
+def test_unusable_credentials_stop_the_start(capsys: pytest.CaptureFixture[str]) -> None:
+    from users_server.__main__ import main
+
+    assert main(["--port", "0", "--owner-token", "same", "--viewer-token", "same"]) == 2
+    assert "must differ" in capsys.readouterr().err

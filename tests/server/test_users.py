@@ -283,3 +283,19 @@ def test_invite_errors(api: httpx.Client) -> None:
     assert_problem(api.post(f"/v1/users/{VIEWER_ID}/invite", headers=OWNER), 409)  # active
     assert_problem(api.post("/v1/users/usr_9999/invite", headers=OWNER), 404)
     assert api.get("/_test/outbox").json() == []
+
+
+def test_concurrent_updates_with_one_etag(api: httpx.Client, server_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = f"/v1/users/{VIEWER_ID}"
+
+    def attempt(i: int) -> int:
+        with httpx.Client(base_url=server_url) as client:
+            headers = OWNER | {"If-Match": '"1"'}
+            return client.patch(path, json={"department": f"d{i}"}, headers=headers).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(attempt, range(8)))
+    assert statuses == [200] + [412] * 7
+    assert api.get(path, headers=OWNER).json()["version"] == 2

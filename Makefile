@@ -9,7 +9,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated api-snapshot lint test demo serve record clean bench bench-smoke
+.PHONY: help install generate check-generated api-snapshot lint test demo serve record regen-check spec-evolution clean bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -53,10 +53,16 @@ serve: $(STAMP) ## Run the reference server (flags: make serve ARGS="--port 8000
 	PYTHONPATH=server $(PY) -m users_server $(ARGS)
 
 bench: $(STAMP) ## Benchmarks: the facade's cost over raw httpx as ratios (minutes; writes benchmarks/results.json)
-	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/bench.py --update-readme
 
 bench-smoke: $(STAMP) ## The benchmarks in tiny rounds, to check they run (seconds; no figures to trust)
 	$(PY) benchmarks/bench.py --smoke --json build/bench-smoke.json
 
 record: $(STAMP) ## Re-record every cassette from the reference server (deterministic, test mode)
 	$(PY) scripts/record.py
+
+regen-check: $(STAMP) ## After editing openapi.yaml: regenerate, run the guards, re-record, report what changed
+	$(PY) scripts/regen_check.py
+
+spec-evolution: $(STAMP) ## Rehearse the committed spec change (tests/spec_evolution) on a copy of the project
+	$(PY) -m pytest -m spec_evolution tests/spec_evolution

@@ -19,24 +19,6 @@ UserRole: TypeAlias = Literal["owner", "admin", "member", "viewer"]
 UserStatus: TypeAlias = Literal["invited", "active", "suspended", "deactivated"]
 
 
-class UserCreateParams(TypedDict, total=False):
-    email: str
-    display_name: str
-    first_name: str | None
-    last_name: str | None
-    username: str | None
-    role: UserRole
-    status: UserStatus
-    phone: str | None
-    department: str | None
-    groups: Sequence[str]
-    permissions: Sequence[str]
-    metadata: Mapping[str, str]
-    account_id: str | None
-    is_service_user: bool
-    send_invite: bool
-
-
 class UserUpdateParams(TypedDict, total=False):
     email: str
     display_name: str
@@ -52,3 +34,9 @@ class UserUpdateParams(TypedDict, total=False):
     metadata: Mapping[str, str]
     account_id: str | None
     is_service_user: bool
+
+
+class UserCreateParams(UserUpdateParams, total=False):
+    """The fields of an update, plus send_invite; `email` is required at run time."""
+
+    send_invite: bool

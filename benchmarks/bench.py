@@ -110,7 +110,7 @@ FULL = Config(
     warmup_calls=300,
     page_rounds=11,
     pages=PAGES,
-    async_rounds=5,
+    async_rounds=7,
     async_calls=1000,
     parse_rounds=25,
     parse_iterations=40,
@@ -586,7 +586,7 @@ def bench_async(config: Config, server: dict[str, Any]) -> list[dict[str, Any]]:
         (
             "async_concurrency_raw_httpx",
             "raw_async",
-            f"raw httpx.AsyncClient + json.loads, {IN_FLIGHT} in flight (the stack's ceiling)",
+            f"raw httpx.AsyncClient + json.loads, {IN_FLIGHT} in flight (reference)",
             None,
         ),
     ):
@@ -748,13 +748,19 @@ def bench_end_to_end(config: Config) -> list[dict[str, Any]]:
 
 def machine() -> dict[str, Any]:
     cpu_model = platform.processor() or "unknown"
+    fields: dict[str, str] = {}
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
+            name, _, value = line.partition(":")
+            fields.setdefault(name.strip(), value.strip())
     except OSError:
         pass
+    if "model name" in fields:
+        cpu_model = fields["model name"]
+        if "cpu family" in fields and "model" in fields:
+            cpu_model += f" (family {fields['cpu family']}, model {fields['model']})"
+        if "cpu MHz" in fields:
+            cpu_model += f", {float(fields['cpu MHz']):.0f} MHz"
     return {
         "cpu": cpu_model,
         "cores": os.cpu_count(),
@@ -802,6 +808,11 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         help="comma-separated groups to run: import,get,pagination,async,parse,e2e",
     )
+    parser.add_argument(
+        "--update-readme",
+        action="store_true",
+        help="write the table and the machine into benchmarks/README.md (full runs only)",
+    )
     args = parser.parse_args(argv)
     config = SMOKE if args.smoke else FULL
     groups = set((args.only or "import,get,pagination,async,parse,e2e").split(","))
@@ -839,7 +850,36 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     print()
     print(f"written to {args.json} in {result['seconds']} s")
+    if args.update_readme:
+        if args.smoke or args.only:
+            parser.error("--update-readme needs a full run (no --smoke, no --only)")
+        update_readme(result)
+        print(f"table written to {README}")
     return 0
+
+
+README = HERE / "README.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def update_readme(result: dict[str, Any]) -> None:
+    """Replace the text between the results markers of benchmarks/README.md."""
+    info = result["machine"]
+    block = "\n".join(
+        [
+            START,
+            f"Run on {time.strftime('%Y-%m-%d')}: {info['cpu']}, {info['cores']} cores, "
+            f"Python {info['python']} ({info['implementation']}), httpx {info['httpx']}, "
+            f"{info['platform']}; {result['seconds']} s.",
+            "",
+            table(result["figures"]),
+            END,
+        ]
+    )
+    text = README.read_text(encoding="utf-8")
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    README.write_text(head + block + tail, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ def test_wheel_metadata(wheel: Path) -> None:
         "attrs",
         "httpx",
         "python-dateutil",
+        "sniffio",
     ]
 
 

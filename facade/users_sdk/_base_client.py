@@ -46,6 +46,7 @@ _ADAPTER: Any = None
 
 
 def _adapter() -> Any:
+    """The generated-client adapter module (shared with resources/)."""
     # Imported on first request, not with `import users_sdk` (import time);
     # kept in a global after that, so that a request pays no import statement.
     global _ADAPTER

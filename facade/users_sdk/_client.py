@@ -9,7 +9,6 @@ async with AsyncUsersClient() as client:      # USERS_API_BASE_URL, USERS_API_TO
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Coroutine, Mapping
 from functools import cached_property
@@ -29,25 +28,6 @@ __all__ = ["AsyncUsersClient", "UsersClient"]
 
 _T = TypeVar("_T")
 _DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-
-
-def _record_missing_sniffio() -> None:
-    """Make httpcore's per-request `import sniffio` fail fast when sniffio is absent.
-
-    httpx.AsyncClient's pool (httpcore 1.0) runs `import sniffio` inside every
-    lock it sets up, several times a request, and treats ImportError as
-    "asyncio". anyio 4 no longer installs sniffio, and a failed import is not
-    cached: each one searched every sys.path entry again, about 0.4 ms of CPU
-    a request (a third of an async request here). Recording the module as
-    missing in sys.modules, only when it cannot be found, gives the same
-    ImportError at once; an installed sniffio is left alone.
-    """
-    if "sniffio" in sys.modules:
-        return
-    import importlib.util
-
-    if importlib.util.find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
 async def _sleep_async(seconds: float) -> None:
@@ -219,7 +199,6 @@ class AsyncUsersClient(BaseClient):
             self._http_has_default_headers = True
         self._http = http_client
         self._sleep: Callable[[float], Coroutine[Any, Any, None]] = _sleep_async
-        _record_missing_sniffio()
 
     @cached_property
     def users(self) -> AsyncUsers:

@@ -18,18 +18,12 @@ importing the SDK stays as cheap as importing httpx.
 
 from __future__ import annotations
 
-import datetime
 import json
-import sys
 import typing
-from collections.abc import Callable
-from functools import cache
 from typing import Any, TypeVar
 
-import attrs
 import httpx
 
-from users_api_client import models as _models
 from users_api_client.api.users import (
     create_user,
     delete_user,
@@ -57,6 +51,8 @@ from users_api_client.models.user_status import UserStatus
 from users_api_client.types import UNSET
 
 from ._exceptions import UnexpectedResponseError
+from ._fast_builder import fast_builder
+from ._model_types import check_types, literal_fields, type_errors
 
 __all__ = [
     "FieldError",
@@ -224,7 +220,7 @@ def parse_user_page(
             raise UnexpectedResponseError(
                 f"{name} must be a string or null", response=response, body=data
             )
-    build = _fast_builder(User)
+    build = fast_builder(User)
     if build is None:
         users = [_user_from_dict(item, response) for item in items]
     else:
@@ -240,10 +236,10 @@ def parse_problem(body: Any) -> Problem | None:
     if not isinstance(body, dict):
         return None
     try:
-        _check_types(Problem, body)
+        check_types(Problem, body)
         errors = body.get("errors")
         if errors is not None and not all(
-            isinstance(e, dict) and not _type_errors(FieldError, e) for e in errors
+            isinstance(e, dict) and not type_errors(FieldError, e) for e in errors
         ):
             return None
         return Problem.from_dict(body)
@@ -256,7 +252,7 @@ def _text_excerpt(response: httpx.Response) -> str:
 
 
 def _user_from_dict(data: Any, response: httpx.Response) -> User:
-    build = _fast_builder(User)
+    build = fast_builder(User)
     if build is not None:
         user: User | None = build(data)
         if user is not None:
@@ -278,7 +274,7 @@ def _user_from_dict(data: Any, response: httpx.Response) -> User:
 
 def _unknown_enum_values(data: dict[str, Any]) -> dict[str, tuple[str, str]]:
     unknown = {}
-    for name, allowed in _literal_fields(User).items():
+    for name, allowed in literal_fields(User).items():
         value = data.get(name)
         if isinstance(value, str) and value not in allowed:
             unknown[name] = (value, min(allowed))
@@ -286,7 +282,7 @@ def _unknown_enum_values(data: dict[str, Any]) -> dict[str, tuple[str, str]]:
 
 
 def _model_from_dict(model: type[_Model], data: Any, response: httpx.Response) -> _Model:
-    build = _fast_builder(typing.cast(type, model))
+    build = fast_builder(typing.cast(type, model))
     if build is not None:
         fast: _Model | None = build(data)
         if fast is not None:
@@ -297,7 +293,7 @@ def _model_from_dict(model: type[_Model], data: Any, response: httpx.Response) -
             response=response,
             body=data,
         )
-    problems = _type_errors(model, data)
+    problems = type_errors(model, data)
     if problems:
         raise UnexpectedResponseError(
             f"{model.__name__}: {'; '.join(problems)}", response=response, body=data
@@ -315,288 +311,6 @@ def _model_from_dict(model: type[_Model], data: Any, response: httpx.Response) -
             f"{model.__name__}: {error}", response=response, body=data
         ) from None
     return parsed
-
-
-def _check_types(model: type[Any], data: dict[str, Any]) -> None:
-    problems = _type_errors(model, data)
-    if problems:
-        raise TypeError("; ".join(problems))
-
-
-def _type_errors(model: type, data: dict[str, Any]) -> list[str]:
-    """Fields of `data` whose JSON type is not the one the spec gives."""
-    return [
-        f"field {name!r} should be {_describe(expected)}, got {type(data[name]).__name__}"
-        for name, expected in _json_types(model).items()
-        if name in data and not isinstance(data[name], expected)
-    ]
-
-
-def _describe(expected: tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
-             list: "an array", dict: "an object", type(None): "null"}  # fmt: skip
-    return " or ".join(dict.fromkeys(names.get(t, t.__name__) for t in expected))
-
-
-@cache
-def _json_types(model: type) -> dict[str, tuple[type, ...]]:
-    """For each field of a generated model, the JSON types its value may have.
-
-    Read from the attrs annotations (strings such as "None | str" or
-    "list[str]"), so fields added by a regeneration are checked too.
-    """
-    namespace = vars(sys.modules[model.__module__])
-    table: dict[str, tuple[type, ...]] = {}
-    for field in attrs.fields(model):
-        if field.name == "additional_properties" or not isinstance(field.type, str):
-            continue
-        allowed: list[type] = []
-        for token in field.type.split(" | "):
-            json_type = _json_type_of(token.strip(), namespace)
-            if json_type is None:
-                break
-            allowed.extend(json_type)
-        else:
-            if allowed:
-                table[field.name] = tuple(dict.fromkeys(allowed))
-    return table
-
-
-def _json_type_of(token: str, namespace: dict[str, Any]) -> tuple[type, ...] | None:
-    simple: dict[str, tuple[type, ...]] = {
-        "str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
-        "None": (type(None),), "Unset": (), "datetime.datetime": (str,),
-        "datetime.date": (str,), "Any": (object,),
-    }  # fmt: skip
-    if token in simple:
-        return simple[token]
-    if token.startswith("list["):
-        return (list,)
-    if token.startswith("dict["):
-        return (dict,)
-    target = namespace.get(token)
-    if typing.get_origin(target) is typing.Literal:
-        return (str,)
-    if isinstance(target, type) or token[:1].isupper():
-        # Another generated model (imported under TYPE_CHECKING): a JSON object.
-        return (dict,)
-    return None
-
-
-@cache
-def _literal_fields(model: type) -> dict[str, frozenset[str]]:
-    """Fields typed by a Literal (a spec enum), with their known values."""
-    namespace = vars(sys.modules[model.__module__])
-    table = {}
-    for field in attrs.fields(model):
-        if not isinstance(field.type, str):
-            continue
-        for token in field.type.split(" | "):
-            target = namespace.get(token.strip())
-            if typing.get_origin(target) is typing.Literal:
-                table[field.name] = frozenset(typing.get_args(target))
-    return table
-
-
-# ---- the fast path for clean data -----------------------------------------------
-#
-# Parsing a page of 100 users the general way (check every field's JSON type,
-# look for unknown enum values, then the generated from_dict, which copies the
-# dict, pops each key and defines a closure per nullable field) cost about 4x
-# json.loads itself, and made auto-pagination 2.5x a raw-httpx loop. Nearly
-# every response is clean: every field present with its spec type and a known
-# enum value. For those, one straight-line function per model, written from
-# the attrs fields of the generated class (as attrs writes its own __init__),
-# checks and builds the model in a single pass.
-#
-# It only ever *accepts* clean data: anything else (a missing field, a wrong
-# type, an unknown enum value, an unparseable date-time, a field type it does
-# not handle) makes it return None, and the general path above then produces
-# exactly the result or error it always did. Before first use it checks itself
-# against the generated from_dict on sample data, and is not used for a model
-# whose sample results differ, so a regenerated client can never be parsed
-# differently by the two paths.
-
-_FastBuilder = Callable[[Any], Any]
-# The JSON value each annotation accepts, as an expression over the value `{v}`.
-# Exact types: json.loads only makes these, and anything else (a bool where an
-# int is due, say) is left to the general path, whose answer stays the rule.
-_PLAIN_CHECKS: dict[str, str] = {
-    "str": "type({v}) is str",
-    "int": "type({v}) is int",
-    "bool": "type({v}) is bool",
-    "None": "{v} is None",
-    "list[str]": "type({v}) is list",
-}
-_SAMPLES: dict[str, Any] = {"str": "x", "int": 7, "bool": True, "list[str]": ["x"]}
-_SAMPLE_INSTANT = "2026-01-02T03:04:05+00:00"
-
-
-class _Unsupported(Exception):
-    """A field the fast path does not handle: the model keeps the general path."""
-
-
-@cache
-def _fast_builder(model: type) -> _FastBuilder | None:
-    """The fast builder of `model`, or None when it has none (see above)."""
-    try:
-        build, sample = _compile_builder(model)
-        if not _agrees_with_from_dict(model, build, sample):
-            return None
-    except _Unsupported:
-        return None
-    return build
-
-
-def _compile_builder(model: type) -> tuple[_FastBuilder, dict[str, Any]]:
-    """A function data -> model | None, and a clean sample to check it with."""
-    hooks = ("__attrs_pre_init__", "__attrs_post_init__")
-    if not attrs.has(model) or any(hasattr(model, hook) for hook in hooks):
-        raise _Unsupported(model.__name__)
-    module_namespace = vars(sys.modules[model.__module__])
-    namespace: dict[str, Any] = {
-        "cls": model,
-        "new": object.__new__,
-        "fromiso": datetime.datetime.fromisoformat,
-    }
-    fetch: list[str] = []  # read every field (a missing one: not clean)
-    checks: list[str] = []  # one condition per field that must hold
-    instants: list[str] = []  # date-time strings to parse
-    nested: list[str] = []  # nested models, built by their own fast builder
-    assign: list[tuple[str, str]] = []  # (attribute, variable)
-    sample: dict[str, Any] = {}
-    for index, field in enumerate(attrs.fields(model)):
-        if field.name == "additional_properties":
-            continue
-        if not field.init or field.validator is not None or field.converter is not None:
-            raise _Unsupported(field.name)
-        if not isinstance(field.type, str) or not field.name.isidentifier():
-            raise _Unsupported(field.name)
-        var = f"v{index}"
-        assign.append((field.name, var))
-        fetch.append(f"        {var} = data[{field.name!r}]")
-        tokens = [token.strip() for token in field.type.split(" | ")]
-        nullable = "None" in tokens
-        rest = [token for token in tokens if token != "None"]
-        if all(token in _PLAIN_CHECKS for token in tokens):
-            either = " or ".join(_PLAIN_CHECKS[token].format(v=var) for token in tokens)
-            checks.append(f"({either})" if len(tokens) > 1 else either)
-            sample[field.name] = _SAMPLES[rest[0]] if rest else None
-        elif rest == ["datetime.datetime"]:
-            # fromisoformat raises TypeError for a non-string, ValueError for a bad one.
-            parse = f"fromiso({var})"
-            instants.append(
-                f"        {var} = " + (f"None if {var} is None else {parse}" if nullable else parse)
-            )
-            sample[field.name] = _SAMPLE_INSTANT
-        elif len(rest) == 1 and not nullable:
-            target = module_namespace.get(rest[0])
-            if typing.get_origin(target) is typing.Literal:
-                values = frozenset(typing.get_args(target))
-                if not values or not all(isinstance(value, str) for value in values):
-                    raise _Unsupported(field.name)
-                namespace[f"E{index}"] = values
-                checks.append(f"type({var}) is str and {var} in E{index}")
-                sample[field.name] = min(values)
-            else:
-                model_class = getattr(_models, rest[0], None)
-                nested_build = _fast_builder(model_class) if isinstance(model_class, type) else None
-                if nested_build is None:
-                    raise _Unsupported(field.name)
-                if _is_free_form(model_class):
-                    # Built in line (a call less per item): all its fast builder does.
-                    namespace[f"M{index}"] = model_class
-                    checks.append(f"type({var}) is dict")
-                    nested.append(
-                        f"    m = new(M{index})\n"
-                        f"    m.additional_properties = dict({var})\n"
-                        f"    {var} = m"
-                    )
-                else:
-                    namespace[f"B{index}"] = nested_build
-                    nested.append(
-                        f"    {var} = B{index}({var})\n    if {var} is None:\n        return None"
-                    )
-                sample[field.name] = {"label": "x"}
-        else:
-            raise _Unsupported(field.name)
-    namespace["KNOWN"] = frozenset(name for name, _ in assign)
-
-    lines = ["def build(data):", "    if type(data) is not dict:", "        return None"]
-    if fetch:
-        lines += ["    try:", *fetch, "    except KeyError:", "        return None"]
-    if checks:
-        lines += [
-            "    if not (",
-            "        " + "\n        and ".join(checks),
-            "    ):",
-            "        return None",
-        ]
-    if instants:
-        lines += [
-            "    try:",
-            *instants,
-            "    except (TypeError, ValueError):",
-            "        return None",
-        ]
-    lines += nested
-    if model.__setattr__ is object.__setattr__:
-        # No validators, converters, hooks or frozen fields (checked above):
-        # setting the attributes is all the attrs __init__ would do.
-        lines += ["    obj = new(cls)"] + [f"    obj.{name} = {var}" for name, var in assign]
-    else:
-        arguments = ", ".join(f"{name}={var}" for name, var in assign)
-        lines += [f"    obj = cls({arguments})"]
-    if assign:
-        lines += [
-            f"    if len(data) == {len(assign)}:",
-            "        obj.additional_properties = {}",
-            "    else:",
-            "        obj.additional_properties = {k: v for k, v in data.items() if k not in KNOWN}",
-        ]
-    else:  # a free-form map such as Metadata: everything is an additional property
-        lines += ["    obj.additional_properties = dict(data)"]
-    lines += ["    return obj"]
-    source = "\n".join(lines) + "\n"
-    exec(compile(source, f"<users_sdk fast builder of {model.__name__}>", "exec"), namespace)
-    build: _FastBuilder = namespace["build"]
-    build.__doc__ = source
-    return build, sample
-
-
-def _is_free_form(model: Any) -> bool:
-    """A model that is only a map of additional properties (such as Metadata)."""
-    return model.__setattr__ is object.__setattr__ and all(
-        field.name == "additional_properties" for field in attrs.fields(model)
-    )
-
-
-def _agrees_with_from_dict(model: type, build: _FastBuilder, sample: dict[str, Any]) -> bool:
-    """Whether the fast builder and the generated from_dict agree on sample data."""
-    variants = [
-        {**sample, "x_added_later": "kept"},
-        {key: None if key in _nullable_fields(model) else value for key, value in sample.items()},
-    ]
-    for data in variants:
-        try:
-            expected = model.from_dict(json.loads(json.dumps(data)))  # type: ignore[attr-defined]
-            got = build(json.loads(json.dumps(data)))
-        except Exception:  # any disagreement, even a crash, disables the fast path
-            return False
-        if got is None or got != expected:
-            return False
-        for field in attrs.fields(model):
-            if type(getattr(got, field.name)) is not type(getattr(expected, field.name)):
-                return False
-    return True
-
-
-def _nullable_fields(model: type) -> frozenset[str]:
-    return frozenset(
-        field.name
-        for field in attrs.fields(model)
-        if isinstance(field.type, str) and "None" in [t.strip() for t in field.type.split("|")]
-    )
 
 
 # Names re-exported by users_sdk, resolved on first access.

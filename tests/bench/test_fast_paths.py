@@ -26,6 +26,7 @@ import pytest
 from users_api_client.models import Invitation, User
 from users_sdk import AsyncUsersClient, UnexpectedResponseError, UsersClient
 from users_sdk import _generated_adapter as adapter
+from users_sdk._fast_builder import fast_builder
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -45,7 +46,7 @@ def same_model(a: Any, b: Any) -> bool:
 @pytest.mark.parametrize("index", range(12))
 def test_the_user_builder_agrees_with_from_dict(index: int) -> None:
     data = canned_user(index)
-    build = adapter._fast_builder(User)
+    build = fast_builder(User)
     assert build is not None
     assert same_model(build(json.loads(json.dumps(data))), User.from_dict(data))
 
@@ -63,7 +64,7 @@ def test_the_invitation_builder_agrees_with_from_dict() -> None:
         "sent_at": "2026-01-01T00:00:00Z",
         "expires_at": "2026-01-08T00:00:00+02:00",
     }
-    build = adapter._fast_builder(Invitation)
+    build = fast_builder(Invitation)
     assert build is not None
     assert same_model(build(dict(data)), Invitation.from_dict(data))
 
@@ -107,7 +108,7 @@ def test_unclean_data_gets_the_general_paths_answer(
         return ("user", user, {f.name: type(getattr(user, f.name)) for f in attrs.fields(User)})
 
     with_fast_path = outcome()
-    monkeypatch.setattr(adapter, "_fast_builder", lambda model: None)
+    monkeypatch.setattr(adapter, "fast_builder", lambda model: None)
     assert with_fast_path == outcome(), name
 
 

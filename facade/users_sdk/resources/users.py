@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, Unpack
 import httpx
 
 from .. import _validation as check
+from .._base_client import _adapter
 from .._exceptions import InvalidArgumentError, InvalidArgumentTypeError
 from .._pagination import AsyncPage, AsyncPaginator, SyncPage
 from .._params import UserCreateParams, UserRole, UserStatus, UserUpdateParams
@@ -34,20 +35,6 @@ _NULLABLE = frozenset({"first_name", "last_name", "username", "phone", "departme
 _TEXT = frozenset({"email", "display_name", "role", "status"}) | _NULLABLE
 _LISTS = frozenset({"groups", "permissions"})
 _FLAGS = frozenset({"is_service_user", "send_invite"})
-
-
-_ADAPTER: Any = None
-
-
-def _adapter() -> Any:
-    # The generated client loads on first use, not with `import users_sdk`;
-    # kept in a global after that, so that a call pays no import statement.
-    global _ADAPTER
-    if _ADAPTER is None:
-        from .. import _generated_adapter
-
-        _ADAPTER = _generated_adapter
-    return _ADAPTER
 
 
 def _user_payload(name: str, body: object, fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -60,7 +60,6 @@ class RequestContextMiddleware:
             detail = f"Unexpected error; quote request id {request_id} when reporting it."
             await problem_response(500, detail, scope)(scope, receive, send_with_id)
 
-
     def _request_id(self, scope: Scope) -> str:
         # In deterministic mode the test-mode endpoints (reset, outbox, faults)
         # do not consume request ids: a recorded test's ids then depend on its

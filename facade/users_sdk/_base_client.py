@@ -352,6 +352,6 @@ def _body_of(response: httpx.Response) -> object:
     if "json" in response.headers.get("content-type", ""):
         try:
             return json.loads(content)
-        except (ValueError, UnicodeDecodeError):
-            pass
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            pass  # kept as text; RecursionError: nested too deeply ("[[[[...")
     return content[:2000].decode("utf-8", errors="replace")

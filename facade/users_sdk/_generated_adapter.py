@@ -193,6 +193,14 @@ def decode_json(response: httpx.Response) -> Any:
             response=response,
             body=_text_excerpt(response),
         ) from None
+    except RecursionError:
+        # json.loads recurses per level: a body such as "[[[[..." 100,000 deep
+        # (no answer this API gives) would otherwise escape as a RecursionError.
+        raise UnexpectedResponseError(
+            "the body is JSON nested too deeply to decode",
+            response=response,
+            body=_text_excerpt(response),
+        ) from None
 
 
 def parse_user(response: httpx.Response) -> User:

@@ -274,23 +274,34 @@ class BaseClient:
             url=str(request.url.copy_with(query=None)),
         )
 
-    def _log_retry(
+    def _delay_before_retry(
         self,
         request: httpx.Request,
-        retry_number: int,
-        max_retries: int,
-        delay: float,
-        cause: str,
-    ) -> None:
+        retries_done: int,
+        *,
+        response: httpx.Response | None = None,
+        error: Exception | None = None,
+    ) -> float | None:
+        """How long to wait before sending `request` again, or None when this
+        response or error is final. Shared by both clients' send loops; logs each retry."""
+        max_retries = self._settings.max_retries
+        if retries_done >= max_retries:
+            return None
+        if response is not None:
+            if not _retries.is_retryable_status(response.status_code):
+                return None
+            delay = _retries.delay_before_retry(retries_done + 1, response)
+            cause = f"status {response.status_code}"
+        else:
+            if not isinstance(error, _retries.RETRYABLE_EXCEPTIONS):
+                return None
+            delay = _retries.backoff_delay(retries_done + 1)
+            cause = type(error).__name__
         logger.info(
             "Retrying %s %s in %.2f s (retry %d of %d) after %s",
-            request.method,
-            request.url.path,
-            delay,
-            retry_number,
-            max_retries,
-            cause,
-        )
+            request.method, request.url.path, delay, retries_done + 1, max_retries, cause,
+        )  # fmt: skip
+        return delay
 
     def _finish(
         self,

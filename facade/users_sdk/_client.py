@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
-from . import _retries
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, ClientSettings
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
@@ -135,31 +134,21 @@ class UsersClient(BaseClient):
         Returns an APIResponse instead when called through `with_raw_response`.
         """
         request = self._build_request(self._http, args, self._request_timeout(timeout))
-        max_retries = self._settings.max_retries
         retries = 0
         while True:
             try:
                 response = self._http.send(request)
-            except _retries.RETRYABLE_EXCEPTIONS as error:
-                if retries >= max_retries:
-                    raise self._transport_error(error, request) from error
-                retries += 1
-                delay = _retries.backoff_delay(retries)
-                self._log_retry(request, retries, max_retries, delay, type(error).__name__)
-                self._sleep(delay)
-                continue
             except httpx.HTTPError as error:
-                raise self._transport_error(error, request) from error
-            if retries < max_retries and _retries.is_retryable_status(response.status_code):
-                retries += 1
-                delay = _retries.delay_before_retry(retries, response)
-                self._log_retry(
-                    request, retries, max_retries, delay, f"status {response.status_code}"
-                )
+                delay = self._delay_before_retry(request, retries, error=error)
+                if delay is None:
+                    raise self._transport_error(error, request) from error
+            else:
+                delay = self._delay_before_retry(request, retries, response=response)
+                if delay is None:
+                    return self._finish(response, parse, retries)  # type: ignore[return-value]
                 response.close()
-                self._sleep(delay)
-                continue
-            return self._finish(response, parse, retries)  # type: ignore[return-value]
+            retries += 1
+            self._sleep(delay)
 
 
 class AsyncUsersClient(BaseClient):
@@ -249,28 +238,18 @@ class AsyncUsersClient(BaseClient):
     ) -> _T:
         """The async twin of UsersClient._request."""
         request = self._build_request(self._http, args, self._request_timeout(timeout))
-        max_retries = self._settings.max_retries
         retries = 0
         while True:
             try:
                 response = await self._http.send(request)
-            except _retries.RETRYABLE_EXCEPTIONS as error:
-                if retries >= max_retries:
-                    raise self._transport_error(error, request) from error
-                retries += 1
-                delay = _retries.backoff_delay(retries)
-                self._log_retry(request, retries, max_retries, delay, type(error).__name__)
-                await self._sleep(delay)
-                continue
             except httpx.HTTPError as error:
-                raise self._transport_error(error, request) from error
-            if retries < max_retries and _retries.is_retryable_status(response.status_code):
-                retries += 1
-                delay = _retries.delay_before_retry(retries, response)
-                self._log_retry(
-                    request, retries, max_retries, delay, f"status {response.status_code}"
-                )
+                delay = self._delay_before_retry(request, retries, error=error)
+                if delay is None:
+                    raise self._transport_error(error, request) from error
+            else:
+                delay = self._delay_before_retry(request, retries, response=response)
+                if delay is None:
+                    return self._finish(response, parse, retries)  # type: ignore[return-value]
                 await response.aclose()
-                await self._sleep(delay)
-                continue
-            return self._finish(response, parse, retries)  # type: ignore[return-value]
+            retries += 1
+            await self._sleep(delay)

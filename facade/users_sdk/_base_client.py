@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
@@ -21,6 +22,8 @@ from ._exceptions import (
     APIConnectionError,
     APITimeoutError,
     ConfigurationError,
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
     RateLimitError,
     UnexpectedResponseError,
     status_error_class,
@@ -28,6 +31,7 @@ from ._exceptions import (
 from ._logging import logger, redact_secret
 from ._response import APIResponse, finish
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+from ._validation import brief
 from ._version import __version__
 
 _T = TypeVar("_T")
@@ -37,6 +41,12 @@ TOKEN_ENV = "USERS_API_TOKEN"
 API_KEY_ENV = "USERS_API_KEY"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_MAX_RETRIES = _retries.DEFAULT_MAX_RETRIES
+# Longer waits than a day are not timeouts; inf and NaN made the sync transport
+# raise OverflowError/ValueError at the first request. None means no timeout.
+MAX_TIMEOUT = 24 * 3600.0
+# RFC 9110 field names; values: visible ASCII, space and tab (no CR/LF to split the header).
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
 _KNOWN_STATUSES = frozenset(status.value for status in HTTPStatus)
 _USER_AGENT = f"users-sdk/{__version__} python/{sys.version_info.major}.{sys.version_info.minor}"
@@ -143,17 +153,32 @@ def _checked_base_url(base_url: str | None) -> str:
         raise ConfigurationError(f"no base URL: pass base_url='https://...' or set {BASE_URL_ENV}")
     if not isinstance(base_url, str):
         raise ConfigurationError(f"base_url must be a str, not {type(base_url).__name__}")
+    shown = _shown_url(base_url)
     try:
         url = httpx.URL(base_url)
-    except httpx.InvalidURL as error:
-        raise ConfigurationError(f"base_url {base_url!r} is not a URL: {error}") from None
+        # Encode it now as the first request would (the path, and the host as the
+        # resolver will): a lone surrogate or an empty DNS label ("a..b") escaped
+        # as UnicodeError from that request instead of failing here.
+        httpx.Request("GET", base_url.rstrip("/") + "/v1/users")
+        url.raw_host.decode("ascii").encode("idna")
+    except (httpx.InvalidURL, ValueError) as error:  # UnicodeError is a ValueError
+        raise ConfigurationError(f"base_url {shown} is not a URL: {error}") from None
     if url.scheme not in {"http", "https"} or not url.host:
+        raise ConfigurationError(f"base_url {shown} must be an http:// or https:// URL with a host")
+    if url.userinfo:
+        # It would show in repr() and in errors, and httpx would send it as Basic auth.
         raise ConfigurationError(
-            f"base_url {base_url!r} must be an http:// or https:// URL with a host"
+            "base_url must not contain a user name or password; "
+            "pass the credential as token= or api_key="
         )
     if url.query or url.fragment:
-        raise ConfigurationError(f"base_url {base_url!r} must not have a query or a fragment")
+        raise ConfigurationError(f"base_url {shown} must not have a query or a fragment")
     return base_url.rstrip("/")
+
+
+def _shown_url(base_url: str) -> str:
+    """base_url for an error message: quoted, shortened, any user:password@ hidden."""
+    return brief(re.sub(r"(?<=//)[^/?#]*@", "[REDACTED]@", base_url))
 
 
 def _checked_secret(name: str, value: object) -> str | None:
@@ -169,20 +194,35 @@ def _checked_secret(name: str, value: object) -> str | None:
 
 def _checked_timeout(timeout: object) -> httpx.Timeout:
     if isinstance(timeout, httpx.Timeout):
+        for name in ("connect", "read", "write", "pool"):
+            value = getattr(timeout, name)
+            if value is not None and not _is_seconds(value):
+                raise ConfigurationError(
+                    f"timeout.{name} must be a positive number of seconds up to "
+                    f"{MAX_TIMEOUT:.0f}, or None, not {brief(value)}"
+                )
         return timeout
     if timeout is None:
         return httpx.Timeout(None)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+    if not _is_seconds(timeout):
         raise ConfigurationError(
-            f"timeout must be a positive number of seconds, an httpx.Timeout or None, "
-            f"not {timeout!r}"
+            f"timeout must be a positive number of seconds up to {MAX_TIMEOUT:.0f}, "
+            f"an httpx.Timeout or None (no timeout), not {brief(timeout)}"
         )
+    assert isinstance(timeout, int | float)
     return httpx.Timeout(float(timeout), connect=min(float(timeout), DEFAULT_TIMEOUT.connect or 5))
+
+
+def _is_seconds(value: object) -> bool:
+    # `0 < value` is False for NaN, and `<= MAX_TIMEOUT` for inf.
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= MAX_TIMEOUT
+    )
 
 
 def _checked_max_retries(max_retries: object) -> int:
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise ConfigurationError(f"max_retries must be an int >= 0, not {max_retries!r}")
+        raise ConfigurationError(f"max_retries must be an int >= 0, not {brief(max_retries)}")
     return max_retries
 
 
@@ -193,6 +233,16 @@ def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
         isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
     ):
         raise ConfigurationError("headers must be a dict of str to str")
+    for name, value in headers.items():
+        # Checked here, not by the transport at the first request, where a bad
+        # name read as "got no response" and a non-ASCII value as UnicodeEncodeError.
+        if not _HEADER_NAME.fullmatch(name):
+            raise ConfigurationError(f"header name {brief(name)} is not a valid HTTP field name")
+        if not _HEADER_VALUE.fullmatch(value):
+            # Never echo the value: it may be a credential.
+            raise ConfigurationError(
+                f"the value of header {name!r} must be printable ASCII without line breaks"
+            )
     return dict(headers)
 
 
@@ -237,8 +287,6 @@ class BaseClient:
         try:
             return _checked_timeout(timeout)
         except ConfigurationError as error:
-            from ._exceptions import InvalidArgumentError
-
             raise InvalidArgumentError(str(error)) from None
 
     def _headers_for(self, args: Mapping[str, Any]) -> dict[str, str] | None:
@@ -250,14 +298,28 @@ class BaseClient:
     def _build_request(
         self, http: httpx.Client | httpx.AsyncClient, args: Mapping[str, Any], timeout: Any
     ) -> httpx.Request:
-        return http.build_request(
-            args["method"],
-            self._settings.base_url + args["url"],
-            params=args.get("params"),
-            json=args.get("json"),
-            headers=self._headers_for(args),
-            timeout=timeout,
-        )
+        try:
+            return http.build_request(
+                args["method"],
+                self._settings.base_url + args["url"],
+                params=args.get("params"),
+                json=args.get("json"),
+                headers=self._headers_for(args),
+                timeout=timeout,
+            )
+        except (TypeError, ValueError, httpx.InvalidURL) as error:
+            # Only local input gets here: a str with a lone surrogate (not UTF-8),
+            # a body value JSON cannot hold (NaN, a set, a tuple key). httpx raised
+            # UnicodeEncodeError, ValueError or TypeError, which are not SDK errors.
+            kind = (
+                InvalidArgumentTypeError if isinstance(error, TypeError) else InvalidArgumentError
+            )
+            raise kind(
+                f"{args['method'].upper()} {args['url']}: the request cannot be encoded "
+                f"({type(error).__name__}: {error}); every str must be valid Unicode (no lone "
+                "surrogates), and a body may only hold JSON values (str, int, finite float, "
+                "bool, None, list, dict with str keys)"
+            ) from None
 
     def _transport_error(self, error: Exception, request: httpx.Request) -> APIConnectionError:
         where = f"{request.method} {request.url.path}"

@@ -14,6 +14,22 @@ from ._exceptions import InvalidArgumentError, InvalidArgumentTypeError
 
 # Characters that would let an id step out of its path segment or corrupt the line.
 _FORBIDDEN_ID_CHARACTERS = frozenset("/\\?#") | {chr(c) for c in range(0x20)} | {"\x7f"}
+# Fixed segments of the API's paths where an id would go (/v1/users/me, ...):
+# an id equal to one would reach that other operation (get("me") returned the
+# caller's own user). tests/reliability checks this list against openapi.yaml.
+RESERVED_ID_SEGMENTS = frozenset({"me", "reset-password", "set-password"})
+# How much of a value an error message quotes.
+_BRIEF = 80
+
+
+def brief(value: object) -> str:
+    """repr(value) for an error message: shortened, and never failing itself
+    (repr of an int of 5,000 digits raises ValueError)."""
+    try:
+        text = repr(value)
+    except Exception:
+        return f"a {type(value).__name__}"
+    return text if len(text) <= _BRIEF else text[: _BRIEF - 3] + "..."
 
 
 def user_id(value: object) -> str:
@@ -24,14 +40,22 @@ def user_id(value: object) -> str:
         )
     if not value.strip():
         raise InvalidArgumentError("user_id must not be empty; pass the id of a user")
-    if value in {".", ".."}:
+    if value in {".", ".."} or value in RESERVED_ID_SEGMENTS:
         raise InvalidArgumentError(f"user_id {value!r} is not a user id")
     bad = sorted(_FORBIDDEN_ID_CHARACTERS.intersection(value))
     if bad:
         raise InvalidArgumentError(
-            f"user_id {value!r} contains {', '.join(repr(c) for c in bad)}; "
+            f"user_id {brief(value)} contains {', '.join(repr(c) for c in bad)}; "
             "a user id is one path segment"
         )
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            # Percent-encoding the path would raise UnicodeEncodeError instead.
+            raise InvalidArgumentError(
+                f"user_id {brief(value)} contains a lone surrogate; it is not valid Unicode"
+            ) from None
     return value
 
 
@@ -46,12 +70,13 @@ def text(name: str, value: object, *, allow_none: bool = False) -> str | None:
 
 def boolean(name: str, value: object) -> bool:
     if not isinstance(value, bool):
-        raise InvalidArgumentTypeError(f"{name} must be True or False, not {value!r}")
+        raise InvalidArgumentTypeError(f"{name} must be True or False, not {brief(value)}")
     return value
 
 
 def string_list(name: str, value: object) -> list[str]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    # Not a dict either: iterating one gives its keys, silently dropping the values.
+    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
         raise InvalidArgumentTypeError(
             f"{name} must be a list of str, such as ['engineering'], not {type(value).__name__}"
         )
@@ -68,7 +93,14 @@ def one_or_many(name: str, value: object) -> list[str]:
     """A filter that takes one value or several: 'admin' or ['admin', 'owner']."""
     if isinstance(value, str):
         return [value]
-    return string_list(name, value)
+    items = string_list(name, value)
+    if not items:
+        # An empty list sent no filter at all, so it listed every user: the
+        # opposite of what "any of these (none)" means.
+        raise InvalidArgumentError(
+            f"{name} must name at least one value; leave it out (None) to match any {name}"
+        )
+    return items
 
 
 def string_map(name: str, value: object) -> dict[str, str]:
@@ -79,7 +111,7 @@ def string_map(name: str, value: object) -> dict[str, str]:
     for key, item in value.items():
         if not isinstance(key, str) or not isinstance(item, str):
             raise InvalidArgumentTypeError(
-                f"{name} must map str to str; got {key!r}: {type(item).__name__}"
+                f"{name} must map str to str; got {brief(key)}: {type(item).__name__}"
             )
     return dict(value)
 
@@ -88,7 +120,7 @@ def limit(value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise InvalidArgumentTypeError(f"limit must be an int, not {type(value).__name__}")
     if not 1 <= value <= 100:
-        raise InvalidArgumentError(f"limit must be between 1 and 100, not {value}")
+        raise InvalidArgumentError(f"limit must be between 1 and 100, not {brief(value)}")
     return value
 
 
@@ -100,7 +132,7 @@ def instant(name: str, value: object) -> datetime.datetime:
         except ValueError:
             raise InvalidArgumentError(
                 f"{name} must be an ISO 8601 date-time such as '2026-01-01T00:00:00Z', "
-                f"not {value!r}"
+                f"not {brief(value)}"
             ) from None
     if not isinstance(value, datetime.datetime):
         raise InvalidArgumentTypeError(

@@ -78,12 +78,15 @@ def _if_match(value: int | str | None) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidArgumentTypeError(
-            f"if_match must be the user's version (int) or ETag (str), not {value!r}"
+            f"if_match must be the user's version (int) or ETag (str), not {check.brief(value)}"
         )
     if isinstance(value, int):
+        # Versions are 64-bit; formatting an int of 5,000 digits raised ValueError.
+        if not 0 <= value < 2**63:
+            raise InvalidArgumentError("if_match must be a version from 0 to 2**63 - 1")
         return f'"{value}"'
     if not value or not value.isascii() or not value.isprintable():
-        raise InvalidArgumentError(f"if_match {value!r} is not an ETag or a version")
+        raise InvalidArgumentError(f"if_match {check.brief(value)} is not an ETag or a version")
     return value
 
 

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import re
+import ssl
 import sys
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
@@ -28,7 +29,7 @@ from ._exceptions import (
     UnexpectedResponseError,
     status_error_class,
 )
-from ._logging import logger, redact_secret
+from ._logging import logger, redact_credentials, redact_secret
 from ._response import APIResponse, finish
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._validation import brief
@@ -220,6 +221,29 @@ def _is_seconds(value: object) -> bool:
     )
 
 
+def tls_verify(verify: object) -> bool | ssl.SSLContext:
+    """What httpx gets for `verify=`: True (the default: certifi's CAs), False (only
+    ever when asked), or a context that trusts the CA bundle at a path.
+
+    The SDK loads the path itself: httpx 0.28 deprecates `verify=<str>` with a
+    DeprecationWarning, an error wherever warnings are errors.
+    """
+    if isinstance(verify, bool | ssl.SSLContext):
+        return verify
+    if isinstance(verify, str) and verify:
+        try:
+            if os.path.isdir(verify):
+                return ssl.create_default_context(capath=verify)
+            return ssl.create_default_context(cafile=verify)
+        except (OSError, ssl.SSLError) as error:
+            raise ConfigurationError(
+                f"verify={brief(verify)}: no CA bundle could be loaded from that path ({error})"
+            ) from None
+    raise ConfigurationError(
+        f"verify must be True, False or the path of a CA bundle, not {brief(verify)}"
+    )
+
+
 def _checked_max_retries(max_retries: object) -> int:
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
         raise ConfigurationError(f"max_retries must be an int >= 0, not {brief(max_retries)}")
@@ -330,8 +354,16 @@ class BaseClient:
             if kind is APITimeoutError
             else f"check that {self._settings.base_url} is reachable"
         )
+        if _is_certificate_error(error):
+            # "Check that it is reachable" would send the user the wrong way.
+            advice = (
+                "the server's TLS certificate could not be verified: for a private CA pass "
+                "verify='/path/to/ca-bundle.pem' (verify=False only for local testing)"
+            )
         return kind(
-            f"{where} {what} ({type(error).__name__}: {error}); {advice}",
+            redact_credentials(
+                f"{where} {what} ({type(error).__name__}: {error}); {advice}", request.headers
+            ),
             method=request.method,
             url=str(request.url.copy_with(query=None)),
         )
@@ -385,6 +417,18 @@ class BaseClient:
         if 200 <= status < 300:
             return finish(response, lambda: parse(response), retries_taken)
         raise _error_for(response)
+
+
+def _is_certificate_error(error: BaseException) -> bool:
+    """Whether a transport error comes from TLS certificate verification."""
+    cause: BaseException | None = error
+    for _ in range(10):  # httpx -> httpcore -> ssl; bounded, in case of a cycle
+        if cause is None:
+            return False
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _elapsed(response: httpx.Response) -> str:

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
-from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, ClientSettings
+from ._base_client import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    BaseClient,
+    ClientSettings,
+    tls_verify,
+)
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
@@ -73,7 +79,7 @@ class UsersClient(BaseClient):
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.Client(
-                verify=verify, limits=_DEFAULT_LIMITS, headers=self._default_headers
+                verify=tls_verify(verify), limits=_DEFAULT_LIMITS, headers=self._default_headers
             )
             self._http_has_default_headers = True
         self._http = http_client
@@ -183,7 +189,7 @@ class AsyncUsersClient(BaseClient):
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.AsyncClient(
-                verify=verify, limits=_DEFAULT_LIMITS, headers=self._default_headers
+                verify=tls_verify(verify), limits=_DEFAULT_LIMITS, headers=self._default_headers
             )
             self._http_has_default_headers = True
         self._http = http_client

@@ -31,6 +31,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._logging import redact_credentials
+
 if TYPE_CHECKING:
     import httpx
 
@@ -102,7 +104,8 @@ class _ResponseError(UsersAPIError):
     """Shared fields of errors that carry an HTTP response."""
 
     def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
-        super().__init__(message)
+        # The message quotes the body; never the credential a server echoed into it.
+        super().__init__(redact_credentials(message, response.request.headers))
         self.response = response
         self.status_code: int = response.status_code
         self.request_id: str | None = response.headers.get("x-request-id")
@@ -122,7 +125,7 @@ class APIStatusError(_ResponseError):
 
     def __init__(self, *, response: httpx.Response, body: object, problem: Problem | None) -> None:
         self.problem = problem
-        detail = _detail(problem, body)
+        detail = redact_credentials(_detail(problem, body), response.request.headers)
         self.detail = detail
         message = (
             f"{response.request.method} {response.request.url.path} -> "
@@ -173,6 +176,7 @@ class ValidationError(APIStatusError):
         super().__init__(response=response, body=body, problem=problem)
         if self.errors:
             listed = "; ".join(f"{e.field}: {e.message} ({e.code})" for e in self.errors)
+            listed = redact_credentials(listed, response.request.headers)
             self.args = (f"{self.args[0]} Fields: {listed}",)
 
 

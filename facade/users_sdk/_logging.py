@@ -25,6 +25,24 @@ def redact_headers(headers: Iterable[tuple[str, str]] | Mapping[str, str]) -> di
     }
 
 
+def redact_credentials(text: str, headers: Mapping[str, str]) -> str:
+    """`text` without the credential that `headers` (a request's) carried.
+
+    For error messages, which quote what the server sent: a debug page or a
+    misconfigured proxy may echo the request's Authorization header back.
+    """
+    for name in ("authorization", "x-api-key"):
+        value = headers.get(name)
+        if not value:
+            continue
+        # "Bearer tok_123": the whole value, then the token on its own.
+        credential = value.partition(" ")[2] if name == "authorization" else ""
+        for secret in (value, credential):
+            if secret.strip():
+                text = text.replace(secret, REDACTED)
+    return text
+
+
 def redact_secret(secret: str | None) -> str:
     """How a credential appears in repr(): never the value, only that there is one."""
     return "None" if secret is None else REDACTED

@@ -17,7 +17,7 @@ import json
 import math
 import re
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote
@@ -25,19 +25,24 @@ from urllib.parse import parse_qs, unquote
 import httpx
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from users_sdk import (
     AsyncUsersClient,
+    BadRequestError,
     ConfigurationError,
+    ConflictError,
     InvalidArgumentError,
     InvalidArgumentTypeError,
     NotFoundError,
     UsersAPIError,
     UsersClient,
+    ValidationError,
 )
 from users_sdk._validation import RESERVED_ID_SEGMENTS
+
+from .conftest import OWNER_TOKEN as TOKEN_OF_SERVER
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "tok_hostile_secret_0815"
@@ -465,3 +470,105 @@ def test_per_call_timeouts(timeout: Any) -> None:
     assert all(
         value is None or (0 < value <= 86400 and math.isfinite(value)) for value in sent.values()
     )
+
+
+# ---- the same input, all the way to the real reference server ---------------------
+
+SERVER_SETTINGS = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+# What the reference server may answer to hostile input: a result, or a 4xx that
+# says what is wrong. Never a 5xx, never another resource.
+SERVER_OUTCOMES = (
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
+    BadRequestError,
+    NotFoundError,
+    ConflictError,
+    ValidationError,
+)
+
+
+@pytest.fixture(scope="module")
+def live_client(reference_server: str) -> Iterator[UsersClient]:
+    with UsersClient(base_url=reference_server, token=TOKEN_OF_SERVER, max_retries=0) as client:
+        yield client
+
+
+def _live_outcome(call: Callable[[], Any]) -> Any:
+    try:
+        result = call()
+    except SERVER_OUTCOMES as error:
+        event(type(error).__name__)
+        return error
+    except UsersAPIError as error:
+        raise AssertionError(f"the server answered hostile input with {error!r}") from error
+    event("accepted")
+    return result
+
+
+@pytest.mark.parametrize("user_id", NASTY_IDS)
+def test_nasty_ids_reach_no_other_resource_on_the_server(
+    live_client: UsersClient, user_id: str
+) -> None:
+    for method, call in ID_CALLS.items():
+        outcome = _live_outcome(lambda call=call: call(live_client.users, user_id))  # type: ignore[misc]
+        assert isinstance(outcome, (*LOCAL_ERRORS, NotFoundError)), f"{method}: {outcome!r}"
+
+
+# Valid Unicode only here (lone surrogates never leave the SDK: tested above).
+SERVER_TEXT = st.none() | st.text(st.characters(), min_size=1, max_size=30) | URLISH_TEXT
+
+
+@SERVER_SETTINGS
+@given(
+    q=SERVER_TEXT,
+    email_domain=SERVER_TEXT,
+    group=SERVER_TEXT,
+    sort=SERVER_TEXT | st.sampled_from(["email:asc", "created_at:desc,id:asc", "email:up"]),
+    cursor=SERVER_TEXT,
+    role=st.none() | st.lists(st.sampled_from(["admin", "owner", "x"]), min_size=1, max_size=2),
+    created_after=st.none()
+    | st.datetimes(timezones=st.just(datetime.UTC))
+    | st.sampled_from(["2026-01-01T00:00:00Z", "2026-01-01T00:00:00+14:00", "0001-01-01T00:00Z"]),
+)
+def test_hostile_queries_on_the_server(live_client: UsersClient, **arguments: Any) -> None:
+    outcome = _live_outcome(lambda: live_client.users.list(limit=5, **arguments))
+    if not isinstance(outcome, Exception):
+        assert isinstance(outcome.items, list)
+
+
+@SERVER_SETTINGS
+@given(
+    local=st.text(st.characters(), min_size=1, max_size=20)
+    | URLISH_TEXT
+    | st.from_regex(r"[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,20}", fullmatch=True),
+    display_name=st.none() | SERVER_TEXT,
+    department=st.none() | SERVER_TEXT,
+    metadata=st.dictionaries(st.text(max_size=10), st.text(max_size=10), max_size=2),
+)
+def test_hostile_bodies_on_the_server(
+    live_client: UsersClient,
+    local: str,
+    display_name: str | None,
+    department: str | None,
+    metadata: dict[str, str],
+) -> None:
+    fields: dict[str, Any] = {"email": f"{local}@hostile.example.com", "metadata": metadata}
+    if display_name is not None:
+        fields["display_name"] = display_name
+    if department is not None:
+        fields["department"] = department
+    created = _live_outcome(lambda: live_client.users.create(fields))
+    if isinstance(created, Exception):
+        return
+    # What was stored is what was sent, and reads back the same way.
+    again = live_client.users.get(created.id)
+    assert (again.email, again.department, again.metadata.to_dict()) == (
+        fields["email"],
+        department,
+        metadata,
+    )
+    live_client.users.delete(created.id)

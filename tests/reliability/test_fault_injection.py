@@ -349,7 +349,9 @@ def _assert_clean(ledger: Ledger, figures: dict[str, Any]) -> None:
     # The run really was under fire, and really retried.
     assert figures["faults_total"] >= figures["requests_through_proxy"] * FAULT_RATE / 2
     assert all(figures["faults_injected"][kind] > 0 for kind in KINDS)
-    assert figures["retries"] > 0
+    # Every injected fault was retried, except the last one of each operation that
+    # ran out of retries (a spurious timeout could only add retries).
+    assert figures["retries"] >= figures["faults_total"] - figures["gave_up_with_an_sdk_error"]
 
 
 def test_sync_client_under_faults(

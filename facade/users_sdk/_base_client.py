@@ -354,7 +354,7 @@ class BaseClient:
             if kind is APITimeoutError
             else f"check that {self._settings.base_url} is reachable"
         )
-        if _is_certificate_error(error):
+        if _retries.is_certificate_error(error):
             # "Check that it is reachable" would send the user the wrong way.
             advice = (
                 "the server's TLS certificate could not be verified: for a private CA pass "
@@ -387,7 +387,7 @@ class BaseClient:
             delay = _retries.delay_before_retry(retries_done + 1, response)
             cause = f"status {response.status_code}"
         else:
-            if not isinstance(error, _retries.RETRYABLE_EXCEPTIONS):
+            if error is None or not _retries.is_retryable_exception(error):
                 return None
             delay = _retries.backoff_delay(retries_done + 1)
             cause = type(error).__name__
@@ -417,18 +417,6 @@ class BaseClient:
         if 200 <= status < 300:
             return finish(response, lambda: parse(response), retries_taken)
         raise _error_for(response)
-
-
-def _is_certificate_error(error: BaseException) -> bool:
-    """Whether a transport error comes from TLS certificate verification."""
-    cause: BaseException | None = error
-    for _ in range(10):  # httpx -> httpcore -> ssl; bounded, in case of a cycle
-        if cause is None:
-            return False
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return True
-        cause = cause.__cause__ or cause.__context__
-    return False
 
 
 def _elapsed(response: httpx.Response) -> str:

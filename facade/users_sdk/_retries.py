@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import random
+import ssl
 
 import httpx
 
@@ -32,6 +33,24 @@ RETRYABLE_EXCEPTIONS: tuple[type[Exception], ...] = (
 
 def is_retryable_status(status_code: int) -> bool:
     return status_code in RETRYABLE_STATUSES
+
+
+def is_retryable_exception(error: Exception) -> bool:
+    """Whether a transport error may go away by itself. A TLS certificate that
+    failed verification fails again: raised at once, not after the backoff."""
+    return isinstance(error, RETRYABLE_EXCEPTIONS) and not is_certificate_error(error)
+
+
+def is_certificate_error(error: BaseException) -> bool:
+    """Whether a transport error comes from TLS certificate verification."""
+    cause: BaseException | None = error
+    for _ in range(10):  # httpx -> httpcore -> ssl; bounded, in case of a cycle
+        if cause is None:
+            return False
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def backoff_delay(retry_number: int, rng: random.Random | None = None) -> float:

@@ -383,6 +383,11 @@ class _UserHandler(BaseHTTPRequestHandler):
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    connections = 0
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        type(self).connections += 1
+        super().process_request(request, client_address)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # a client that refuses our certificate hangs up mid-handshake: expected
@@ -414,12 +419,16 @@ def test_certificates_are_verified_by_default(tls_server: tuple[str, Path]) -> N
     url, _ = tls_server
     with UsersClient(base_url=url, token=TOKEN) as client:
         client._sleep = lambda seconds: None
+        before = _QuietServer.connections
         with pytest.raises(APIConnectionError) as caught:
             client.users.me()
     message = str(caught.value)
     assert "CERTIFICATE_VERIFY_FAILED" in message
     assert "verify=" in message  # says what to do
     _assert_hidden(message)
+    # A certificate that failed verification fails again: not retried.
+    assert client.max_retries == 2
+    assert _QuietServer.connections - before == 1
 
 
 def test_verification_is_off_only_when_asked(tls_server: tuple[str, Path]) -> None:

@@ -9,6 +9,7 @@ async with AsyncUsersClient() as client:      # USERS_API_BASE_URL, USERS_API_TO
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Callable, Coroutine, Mapping
 from functools import cached_property
@@ -63,7 +64,7 @@ class UsersClient(BaseClient):
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,
         http_client: httpx.Client | None = None,
     ) -> None:
         self._configure(
@@ -173,7 +174,7 @@ class AsyncUsersClient(BaseClient):
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         self._configure(

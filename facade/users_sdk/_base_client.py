@@ -305,6 +305,21 @@ class BaseClient:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._settings.describe()})"
 
+    def _check_open(self, is_closed: bool) -> None:
+        # httpx would raise a bare RuntimeError, outside the SDK's error tree.
+        if is_closed:
+            raise ConfigurationError(
+                f"this {type(self).__name__} is closed (its `with` block ended or close() was "
+                "called): make a new client, or finish iterating pages inside the block"
+            )
+
+    @staticmethod
+    def _check_verify_applies(verify: object, http_client: object) -> None:
+        if http_client is not None and verify is not True:
+            raise ConfigurationError(
+                "verify= has no effect with http_client=: configure TLS on the httpx client"
+            )
+
     def _request_timeout(self, timeout: TimeoutTypes | NotGiven) -> httpx.Timeout:
         if timeout is NOT_GIVEN or isinstance(timeout, NotGiven):
             return self._settings.timeout
@@ -362,13 +377,13 @@ class BaseClient:
             )
         return kind(
             redact_credentials(
-                f"{where} {what} ({type(error).__name__}: {error}); {advice}", request.headers
+                f"{where} {what} ({type(error).__name__}: {error}); {advice}", request
             ),
             method=request.method,
             url=str(request.url.copy_with(query=None)),
         )
 
-    def _delay_before_retry(
+    def _next_retry_delay(
         self,
         request: httpx.Request,
         retries_done: int,
@@ -384,7 +399,10 @@ class BaseClient:
         if response is not None:
             if not _retries.is_retryable_status(response.status_code):
                 return None
-            delay = _retries.delay_before_retry(retries_done + 1, response)
+            wait = _retries.wait_before_retry(retries_done + 1, response)
+            if wait is None:
+                return None
+            delay = wait
             cause = f"status {response.status_code}"
         else:
             if error is None or not _retries.is_retryable_exception(error):

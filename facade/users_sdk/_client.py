@@ -77,6 +77,7 @@ class UsersClient(BaseClient):
                 headers=headers,
             )
         )
+        self._check_verify_applies(verify, http_client)
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.Client(
@@ -140,17 +141,18 @@ class UsersClient(BaseClient):
 
         Returns an APIResponse instead when called through `with_raw_response`.
         """
+        self._check_open(self._http.is_closed)
         request = self._build_request(self._http, args, self._request_timeout(timeout))
         retries = 0
         while True:
             try:
                 response = self._http.send(request)
             except httpx.HTTPError as error:
-                delay = self._delay_before_retry(request, retries, error=error)
+                delay = self._next_retry_delay(request, retries, error=error)
                 if delay is None:
                     raise self._transport_error(error, request) from error
             else:
-                delay = self._delay_before_retry(request, retries, response=response)
+                delay = self._next_retry_delay(request, retries, response=response)
                 if delay is None:
                     return self._finish(response, parse, retries)  # type: ignore[return-value]
                 response.close()
@@ -187,6 +189,7 @@ class AsyncUsersClient(BaseClient):
                 headers=headers,
             )
         )
+        self._check_verify_applies(verify, http_client)
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.AsyncClient(
@@ -244,17 +247,18 @@ class AsyncUsersClient(BaseClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> _T:
         """The async twin of UsersClient._request."""
+        self._check_open(self._http.is_closed)
         request = self._build_request(self._http, args, self._request_timeout(timeout))
         retries = 0
         while True:
             try:
                 response = await self._http.send(request)
             except httpx.HTTPError as error:
-                delay = self._delay_before_retry(request, retries, error=error)
+                delay = self._next_retry_delay(request, retries, error=error)
                 if delay is None:
                     raise self._transport_error(error, request) from error
             else:
-                delay = self._delay_before_retry(request, retries, response=response)
+                delay = self._next_retry_delay(request, retries, response=response)
                 if delay is None:
                     return self._finish(response, parse, retries)  # type: ignore[return-value]
                 await response.aclose()

@@ -105,7 +105,7 @@ class _ResponseError(UsersAPIError):
 
     def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
         # The message quotes the body; never the credential a server echoed into it.
-        super().__init__(redact_credentials(message, response.request.headers))
+        super().__init__(redact_credentials(message, response.request))
         self.response = response
         self.status_code: int = response.status_code
         self.request_id: str | None = response.headers.get("x-request-id")
@@ -125,11 +125,11 @@ class APIStatusError(_ResponseError):
 
     def __init__(self, *, response: httpx.Response, body: object, problem: Problem | None) -> None:
         self.problem = problem
-        detail = redact_credentials(_detail(problem, body), response.request.headers)
+        detail = redact_credentials(_detail(problem, body), response.request)
         self.detail = detail
         message = (
             f"{response.request.method} {response.request.url.path} -> "
-            f"{response.status_code} {_reason(response)}: {detail}"
+            f"{response.status_code} {_reason(response)}: {detail.rstrip('.')}"
         )
         request_id = response.headers.get("x-request-id")
         if request_id:
@@ -176,7 +176,7 @@ class ValidationError(APIStatusError):
         super().__init__(response=response, body=body, problem=problem)
         if self.errors:
             listed = "; ".join(f"{e.field}: {e.message} ({e.code})" for e in self.errors)
-            listed = redact_credentials(listed, response.request.headers)
+            listed = redact_credentials(listed, response.request)
             self.args = (f"{self.args[0]} Fields: {listed}",)
 
 
@@ -198,7 +198,7 @@ class RateLimitError(APIStatusError):
 
 
 class InternalServerError(APIStatusError):
-    hint = "The server failed; it was retried where safe. Try again later."
+    hint = "The server failed; try again later (5xx statuses that may pass are retried)."
 
 
 class UnexpectedResponseError(_ResponseError):

@@ -6,40 +6,54 @@ hold passwords and reset tokens, headers hold the credential.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
-from collections.abc import Iterable, Mapping
+
+import httpx
 
 logger = logging.getLogger("users_sdk")
 
 LOG_ENV = "USERS_SDK_LOG"
 REDACTED = "[REDACTED]"
-SENSITIVE_HEADERS = frozenset({"authorization", "x-api-key", "cookie", "set-cookie"})
 
 
-def redact_headers(headers: Iterable[tuple[str, str]] | Mapping[str, str]) -> dict[str, str]:
-    """A copy of `headers` that is safe to log: credentials become [REDACTED]."""
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    return {
-        name: (REDACTED if name.lower() in SENSITIVE_HEADERS else value) for name, value in items
-    }
+# JSON body fields whose values are secrets (the password endpoints).
+SECRET_BODY_FIELDS = frozenset({"password", "reset_token"})
+# Shorter values are not real credentials, and replacing them would mangle the text.
+_MIN_SECRET_LENGTH = 6
 
 
-def redact_credentials(text: str, headers: Mapping[str, str]) -> str:
-    """`text` without the credential that `headers` (a request's) carried.
+def request_secrets(request: httpx.Request) -> list[str]:
+    """The credential and body secrets a request carried, longest first."""
+    secrets: list[str] = []
+    for name in ("authorization", "x-api-key"):
+        value = request.headers.get(name)
+        if value:
+            # "Bearer tok_123": the whole value, then the token on its own.
+            secrets += [value, value.partition(" ")[2]] if name == "authorization" else [value]
+    if request.content[:1] == b"{":
+        try:
+            body = json.loads(request.content)
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            secrets += [
+                v for k, v in body.items() if k in SECRET_BODY_FIELDS and isinstance(v, str)
+            ]
+    return sorted(
+        {s for s in secrets if len(s.strip()) >= _MIN_SECRET_LENGTH}, key=len, reverse=True
+    )
+
+
+def redact_credentials(text: str, request: httpx.Request) -> str:
+    """`text` without the credential, password or reset token `request` carried.
 
     For error messages, which quote what the server sent: a debug page or a
-    misconfigured proxy may echo the request's Authorization header back.
+    misconfigured proxy may echo the request's headers or body back.
     """
-    for name in ("authorization", "x-api-key"):
-        value = headers.get(name)
-        if not value:
-            continue
-        # "Bearer tok_123": the whole value, then the token on its own.
-        credential = value.partition(" ")[2] if name == "authorization" else ""
-        for secret in (value, credential):
-            if secret.strip():
-                text = text.replace(secret, REDACTED)
+    for secret in request_secrets(request):
+        text = text.replace(secret, REDACTED)
     return text
 
 

@@ -70,6 +70,17 @@ class _Page(Generic[_T]):
         return cursor
 
 
+def _check_not_seen(page: _Page[Any], seen: set[str | None]) -> None:
+    """A server whose cursors go round in a cycle (a -> b -> a) would make the
+    walk endless: a cursor met twice in one walk ends it with an error."""
+    if page.cursor in seen:
+        raise UnexpectedResponseError(
+            f"the cursor {page.cursor!r} came back: the pages go round in a cycle",
+            response=page.http_response,
+        )
+    seen.add(page.cursor)
+
+
 class SyncPage(_Page[_T]):
     """One page of results; iterate it to walk every following page too."""
 
@@ -86,9 +97,11 @@ class SyncPage(_Page[_T]):
     def iter_pages(self) -> Iterator[SyncPage[_T]]:
         """This page, then every following page, fetched one at a time."""
         page = self
+        seen = {page.cursor}
         yield page
         while page.has_next_page():
             page = page.next_page()
+            _check_not_seen(page, seen)
             yield page
 
     def __iter__(self) -> Iterator[_T]:
@@ -109,9 +122,11 @@ class AsyncPage(_Page[_T]):
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[_T]]:
         page = self
+        seen = {page.cursor}
         yield page
         while page.has_next_page():
             page = await page.next_page()
+            _check_not_seen(page, seen)
             yield page
 
     async def __aiter__(self) -> AsyncIterator[_T]:

@@ -2,7 +2,8 @@
 
 Retried: connection errors, timeouts, and the statuses in RETRYABLE_STATUSES.
 The wait is exponential with jitter (0.5 s, doubling, at most 8 s), unless the
-server sent Retry-After (seconds or an HTTP date), which is honoured up to 60 s.
+server sent Retry-After (seconds or an HTTP date), which is honoured up to 60 s;
+a longer Retry-After is not waited for: the error is raised with it at once.
 """
 
 from __future__ import annotations
@@ -59,13 +60,14 @@ def backoff_delay(retry_number: int, rng: random.Random | None = None) -> float:
     0.5 s, 1 s, 2 s, ... capped at 8 s, each reduced by up to 25% at random so
     that many clients do not retry in lockstep.
     """
-    base: float = min(INITIAL_DELAY * 2.0 ** (retry_number - 1), MAX_DELAY)
+    # The exponent is capped: 2.0 ** 1024 overflows, and 8 s is reached at 5 anyway.
+    base: float = min(INITIAL_DELAY * 2.0 ** min(retry_number - 1, 16), MAX_DELAY)
     jitter: float = (rng or random).random() * 0.25
     return base * (1 - jitter)
 
 
 def retry_after(headers: httpx.Headers, now: datetime.datetime | None = None) -> float | None:
-    """Seconds the server asked us to wait, capped at 60 s; None if it did not say."""
+    """Seconds the server asked us to wait (0 or more); None if it did not say."""
     value = headers.get("retry-after")
     if value is None:
         return None
@@ -82,12 +84,17 @@ def retry_after(headers: httpx.Headers, now: datetime.datetime | None = None) ->
         seconds = (when - (now or datetime.datetime.now(datetime.UTC))).total_seconds()
     if seconds != seconds:  # NaN
         return None
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+    return min(max(seconds, 0.0), 1e9)  # inf would not fit a sleep
 
 
-def delay_before_retry(retry_number: int, response: httpx.Response | None) -> float:
-    if response is not None:
-        asked = retry_after(response.headers)
-        if asked is not None:
-            return asked
-    return backoff_delay(retry_number)
+def wait_before_retry(retry_number: int, response: httpx.Response) -> float | None:
+    """The wait before retrying after `response`: its Retry-After, else the backoff.
+
+    None when the server asks for more than MAX_RETRY_AFTER: waiting that long
+    inside a call would look like a hang, so the error is raised at once and
+    carries the real wait (RateLimitError.retry_after).
+    """
+    asked = retry_after(response.headers)
+    if asked is None:
+        return backoff_delay(retry_number)
+    return asked if asked <= MAX_RETRY_AFTER else None

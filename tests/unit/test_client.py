@@ -142,3 +142,26 @@ async def test_async_raw_response(make_async_client: Any) -> None:
     assert raw.parse().id == "usr_0001"
     raw_page = await client.users.with_raw_response.list()
     assert raw_page.parse().items == []
+
+
+def test_a_closed_client_raises_an_sdk_error(make_client: Any) -> None:
+    from users_sdk import ConfigurationError
+
+    pages = [
+        json_response(200, {"items": [], "limit": 1, "next_cursor": "c1", "previous_cursor": None}),
+    ]
+    http = httpx.Client(transport=httpx.MockTransport(Recorder(*pages)))
+    with UsersClient(base_url=BASE_URL, token="t", http_client=http) as c:
+        page = c.users.list(limit=1)
+    http.close()
+    with pytest.raises(ConfigurationError, match="is closed"):
+        page.next_page()  # lazily, after the block: no bare httpx RuntimeError
+    with pytest.raises(ConfigurationError, match="is closed"):
+        c.users.me()
+
+
+def test_verify_with_an_http_client_is_refused() -> None:
+    from users_sdk import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="verify= has no effect"):
+        UsersClient(base_url=BASE_URL, token="t", verify=False, http_client=httpx.Client())

@@ -64,7 +64,7 @@ def test_each_status_maps_to_its_class(make_client: Any, status: int, error_clas
     assert error.problem is not None
     assert error.problem.detail == "No user has the id usr_9."
     message = str(error)
-    for part in ("GET", "/v1/users/usr_9", str(status), "No user has the id usr_9.", "req_unit_1"):
+    for part in ("GET", "/v1/users/usr_9", str(status), "No user has the id usr_9 (", "req_unit_1"):
         assert part in message
 
 

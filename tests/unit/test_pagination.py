@@ -92,6 +92,25 @@ def test_a_server_that_returns_the_same_cursor_cannot_loop_forever(make_client: 
         list(make_client(same_cursor).users.list())
 
 
+def test_cursors_that_go_round_in_a_cycle_end_the_walk(make_client: Any) -> None:
+    def cycle(request: httpx.Request) -> httpx.Response:
+        cursor = request.url.params.get("cursor")
+        following = {None: "a", "a": "b", "b": "a"}[cursor]
+        return json_response(
+            200, {"items": [], "limit": 2, "next_cursor": following, "previous_cursor": None}
+        )
+
+    walked: list[str] = []
+
+    def walk() -> None:
+        for page in make_client(cycle).users.list().iter_pages():
+            walked.append(str(page.cursor))
+
+    with pytest.raises(UnexpectedResponseError, match="cycle"):
+        walk()
+    assert walked == ["None", "a", "b"]
+
+
 def test_pages_are_not_accumulated(make_client: Any) -> None:
     import gc
     import weakref

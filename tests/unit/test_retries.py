@@ -13,6 +13,7 @@ import pytest
 
 from users_sdk import (
     APIConnectionError,
+    APIStatusError,
     ConflictError,
     InternalServerError,
     RateLimitError,
@@ -36,7 +37,7 @@ def test_retryable_statuses_are_retried_then_succeed(
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 412, 422, 501])
 def test_other_statuses_are_not_retried(make_client: Any, sleeps: list[float], status: int) -> None:
     recorder = Recorder(json_response(status, problem(status)))
-    with pytest.raises(Exception):  # noqa: B017, PT011 - the class is tested in test_errors
+    with pytest.raises(APIStatusError):
         make_client(recorder).users.get("usr_0001")
     assert len(recorder.requests) == 1
     assert sleeps == []
@@ -84,13 +85,29 @@ def test_retry_after_as_an_http_date_is_honoured(make_client: Any, sleeps: list[
     assert 8.0 <= sleeps[0] <= 10.0
 
 
-def test_retry_after_is_capped_at_60_seconds(make_client: Any, sleeps: list[float]) -> None:
+def test_a_retry_after_beyond_60_seconds_is_raised_at_once(
+    make_client: Any, sleeps: list[float]
+) -> None:
+    recorder = Recorder(json_response(429, problem(429), **{"retry-after": "3600"}))
+    with pytest.raises(RateLimitError) as caught:
+        make_client(recorder).users.me()
+    assert caught.value.retry_after == 3600.0  # the real wait, for the caller to schedule
+    assert sleeps == []
+    assert len(recorder.requests) == 1
+
+
+def test_retry_after_of_exactly_60_seconds_is_waited_for(
+    make_client: Any, sleeps: list[float]
+) -> None:
     recorder = Recorder(
-        json_response(429, problem(429), **{"retry-after": "3600"}),
-        json_response(200, user_json()),
+        json_response(503, problem(503), **{"retry-after": "60"}), json_response(200, user_json())
     )
     make_client(recorder).users.me()
     assert sleeps == [60.0]
+
+
+def test_a_huge_max_retries_does_not_overflow_the_backoff() -> None:
+    assert _retries.backoff_delay(5000) <= _retries.MAX_DELAY
 
 
 @pytest.mark.parametrize(

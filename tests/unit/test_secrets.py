@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 from typing import Any
@@ -11,7 +12,6 @@ import httpx
 import pytest
 
 from users_sdk import UsersAPIError, UsersClient
-from users_sdk._logging import redact_headers
 
 from .conftest import TOKEN, Recorder, json_response, problem, user_json
 
@@ -58,14 +58,29 @@ def test_debug_logs_never_contain_the_credential_or_a_password(
         assert secret not in text
 
 
-def test_redact_headers() -> None:
-    headers = {"Authorization": "Bearer x", "X-API-Key": "k", "Cookie": "c", "Accept": "*/*"}
-    assert redact_headers(headers) == {
-        "Authorization": "[REDACTED]",
-        "X-API-Key": "[REDACTED]",
-        "Cookie": "[REDACTED]",
-        "Accept": "*/*",
-    }
+def test_a_server_echoing_the_password_or_reset_token_does_not_reach_messages(
+    make_client: Any,
+) -> None:
+    def echo(request: httpx.Request) -> httpx.Response:
+        detail = f"Rejected request body: {request.content.decode()}"
+        return json_response(400, problem(400, detail))
+
+    client = make_client(echo)
+    with pytest.raises(UsersAPIError) as caught:
+        client.users.set_password("rst_secret_token_42", "correct horse battery staple")
+    message = str(caught.value)
+    assert "Rejected request body" in message  # the echo did reach the message...
+    assert "rst_secret_token_42" not in message  # ...but not the secrets in it
+    assert "correct horse battery staple" not in message
+    assert "[REDACTED]" in message
+    assert "rst_secret_token_42" not in caught.value.detail
+
+
+def test_a_one_letter_credential_does_not_mangle_messages(make_client: Any) -> None:
+    recorder = Recorder(json_response(404, problem(404, "No user has the id usr_9.")))
+    with pytest.raises(UsersAPIError) as caught:
+        make_client(recorder, token="e").users.get("usr_9")
+    assert "GET /v1/users/usr_9 -> 404" in str(caught.value)
 
 
 def test_users_sdk_log_env_turns_on_debug_output() -> None:
@@ -79,7 +94,7 @@ def test_users_sdk_log_env_turns_on_debug_output() -> None:
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
-        env={"USERS_SDK_LOG": "debug", "PATH": ""},
+        env={**os.environ, "USERS_SDK_LOG": "debug"},
         capture_output=True,
         text=True,
         check=True,

@@ -108,11 +108,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="users-sdk-rehearsal-") as workdir:
         project = prepare(args.overlay.resolve(), Path(workdir))
         print(f"regenerated from {args.overlay}; imports: {imported_from(project)}")
-        for check in rehearse(project):
+        checks = rehearse(project)
+        for check in checks:
             print(f"{'PASS' if check.passed else 'FAIL'}  {check.name}")
             if not check.passed:
                 print("      " + "\n      ".join(check.output.strip().splitlines()[-15:]))
-    return 0
+    return 0 if all(check.passed for check in checks) else 1
 
 
 if __name__ == "__main__":

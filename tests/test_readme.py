@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,17 @@ def test_every_python_block_is_run_by_some_test() -> None:
     assert len(script_blocks()) >= 10
     assert len(pytest_snippets()) == 2  # run by tests/test_testing_plugin.py
     assert len(script_blocks()) + len(pytest_snippets()) == len(python_blocks())
+
+
+def test_every_block_imports_what_it_uses() -> None:
+    # Blocks run joined in one script (they share server state), so a missing
+    # import would pass there; a reader copies one block at a time.
+    for block in script_blocks():
+        for name in ("UsersClient", "AsyncUsersClient", "httpx", "asyncio", "logging"):
+            if re.search(rf"\b{name}[(.]", block):
+                assert re.search(rf"import (.*, )?{name}\b", block), (
+                    f"a README block uses {name} without importing it:\n{block}"
+                )
 
 
 def test_readme_script_blocks_run_against_the_reference_server(tmp_path: Path) -> None:

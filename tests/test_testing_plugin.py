@@ -91,3 +91,23 @@ def test_replay_without_a_cassette_fails_clearly(user_suite: pytest.Pytester) ->
     )
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*CannotOverwriteExistingCassetteException*"])
+
+
+def test_without_pytest_recording_the_plugin_stays_out_of_the_way(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_plain="""
+        import pytest
+
+        @pytest.mark.vcr
+        def test_unrelated():
+            assert True
+
+        def test_needs_the_fixture(users_client):
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:recording", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*users_sdk.testing needs pytest-recording*"])

@@ -18,34 +18,10 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from unit.conftest import user_json  # one canonical User body for every suite
+
 HUGE = 20 * 1024 * 1024  # 20 MiB
 DEEP = 100_000  # JSON nesting far past Python's recursion limit
-
-
-def user_json(**overrides: Any) -> dict[str, Any]:
-    user: dict[str, Any] = {
-        "id": "usr_0001",
-        "email": "ada@example.com",
-        "display_name": "Ada Lovelace",
-        "first_name": "Ada",
-        "last_name": "Lovelace",
-        "username": "ada",
-        "role": "admin",
-        "status": "active",
-        "phone": None,
-        "department": "R&D",
-        "groups": ["engineering"],
-        "permissions": [],
-        "metadata": {"team": "core"},
-        "account_id": "acc_0001",
-        "is_service_user": False,
-        "last_login_at": None,
-        "created_at": "2026-01-01T00:00:00Z",
-        "updated_at": "2026-01-01T00:00:01Z",
-        "version": 1,
-    }
-    user.update(overrides)
-    return user
 
 
 def invitation_json(**overrides: Any) -> dict[str, Any]:

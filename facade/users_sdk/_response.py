@@ -72,10 +72,6 @@ class APIResponse(Generic[_T]):
         )
 
 
-def raw_mode() -> bool:
-    return _raw_mode.get()
-
-
 def finish(
     http_response: httpx.Response, parse: Callable[[], _T], retries_taken: int
 ) -> _T | APIResponse[_T]:

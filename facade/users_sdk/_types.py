@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal, TypeAlias, TypeVar
+from typing import Final, Literal, TypeAlias
 
 import httpx
 
 __all__ = ["NOT_GIVEN", "NotGiven", "TimeoutTypes"]
-
-_T = TypeVar("_T")
 
 
 class NotGiven:

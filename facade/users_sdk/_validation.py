@@ -59,12 +59,9 @@ def user_id(value: object) -> str:
     return value
 
 
-def text(name: str, value: object, *, allow_none: bool = False) -> str | None:
-    if value is None and allow_none:
-        return None
+def text(name: str, value: object) -> str:
     if not isinstance(value, str):
-        expected = "a str or None" if allow_none else "a str"
-        raise InvalidArgumentTypeError(f"{name} must be {expected}, not {type(value).__name__}")
+        raise InvalidArgumentTypeError(f"{name} must be a str, not {type(value).__name__}")
     return value
 
 
@@ -147,7 +144,6 @@ def instant(name: str, value: object) -> datetime.datetime:
 
 def non_empty(name: str, value: object) -> str:
     checked = text(name, value)
-    assert checked is not None
     if not checked:
         raise InvalidArgumentError(f"{name} must not be empty")
     return checked

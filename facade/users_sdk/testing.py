@@ -29,8 +29,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -386,10 +385,3 @@ async def async_users_client(request: pytest.FixtureRequest) -> AsyncIterator[As
         if replaying:
             client._sleep = _no_async_sleep
         yield client
-
-
-def cassette_secrets_found(text: str, secrets: Iterable[str]) -> list[str]:
-    """The given secrets (and password-looking values) that occur in a cassette's text."""
-    found = [secret for secret in secrets if secret and secret in text]
-    found += re.findall(r"(?i)\bbearer\s+(?!<TOKEN>)[A-Za-z0-9._~+/=-]{8,}", text)
-    return found

@@ -36,6 +36,14 @@ _T = TypeVar("_T")
 _DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
+def _use_linear_pool(http_client: httpx.Client | httpx.AsyncClient) -> None:
+    # Imported here: it imports httpcore, which httpx itself imports only when
+    # a client is built, and `import users_sdk` stays as cheap as `import httpx`.
+    from ._connection_pool import use_linear_pool
+
+    use_linear_pool(http_client)
+
+
 async def _sleep_async(seconds: float) -> None:
     # anyio (an httpx dependency) sleeps under asyncio and trio alike; imported
     # here so that `import users_sdk` does not pay for an event loop library.
@@ -83,6 +91,7 @@ class UsersClient(BaseClient):
             http_client = httpx.Client(
                 verify=tls_verify(verify), limits=_DEFAULT_LIMITS, headers=self._default_headers
             )
+            _use_linear_pool(http_client)
             self._http_has_default_headers = True
         self._http = http_client
         self._sleep: Callable[[float], None] = time.sleep
@@ -195,6 +204,7 @@ class AsyncUsersClient(BaseClient):
             http_client = httpx.AsyncClient(
                 verify=tls_verify(verify), limits=_DEFAULT_LIMITS, headers=self._default_headers
             )
+            _use_linear_pool(http_client)
             self._http_has_default_headers = True
         self._http = http_client
         self._sleep: Callable[[float], Coroutine[Any, Any, None]] = _sleep_async

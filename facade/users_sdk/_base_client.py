@@ -68,6 +68,21 @@ def _adapter() -> Any:
     return _ADAPTER
 
 
+class Headers(httpx.Headers):
+    """httpx.Headers whose repr also hides X-API-Key (httpx hides only the
+    Authorization headers)."""
+
+    def __repr__(self) -> str:
+        shown = httpx.Headers(
+            [
+                (name, "[secure]" if name.lower() == "x-api-key" else value)
+                for name, value in self.multi_items()
+            ],
+            encoding=self.encoding,
+        )
+        return repr(shown)
+
+
 class ClientSettings:
     """The validated configuration of a client; with_options() derives new ones."""
 
@@ -338,7 +353,7 @@ class BaseClient:
         self, http: httpx.Client | httpx.AsyncClient, args: Mapping[str, Any], timeout: Any
     ) -> httpx.Request:
         try:
-            return http.build_request(
+            request = http.build_request(
                 args["method"],
                 self._settings.base_url + args["url"],
                 params=args.get("params"),
@@ -346,6 +361,11 @@ class BaseClient:
                 headers=self._headers_for(args),
                 timeout=timeout,
             )
+            if "x-api-key" in request.headers:
+                # The request outlives the call (error.response.request,
+                # APIResponse.http_response.request): its repr must not show the key.
+                request.headers = Headers(request.headers)
+            return request
         except (TypeError, ValueError, httpx.InvalidURL) as error:
             # Only local input gets here: a str with a lone surrogate (not UTF-8),
             # a body value JSON cannot hold (NaN, a set, a tuple key). httpx raised

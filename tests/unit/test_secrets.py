@@ -40,6 +40,22 @@ def test_errors_do_not_carry_the_credential_in_their_message(make_client: Any) -
             assert TOKEN not in text
 
 
+def test_headers_kept_on_errors_and_responses_hide_the_api_key(make_client: Any) -> None:
+    """httpx hides Authorization in a Headers repr but not X-API-Key; the
+    requests the SDK keeps on errors and raw responses hide both."""
+    recorder = Recorder(json_response(500, problem(500)), json_response(200, user_json()))
+    client = make_client(recorder, token=None, api_key=API_KEY, max_retries=0)
+    with pytest.raises(UsersAPIError) as caught:
+        client.users.get("usr_1")
+    raw = client.users.with_raw_response.get("usr_1")
+    for request in (caught.value.response.request, raw.http_response.request):
+        shown = repr(request.headers)
+        assert API_KEY not in shown
+        assert "'x-api-key': '[secure]'" in shown
+        assert request.headers["X-API-Key"] == API_KEY  # still sent as given
+    assert [sent.headers["x-api-key"] for sent in recorder.requests] == [API_KEY, API_KEY]
+
+
 def test_debug_logs_never_contain_the_credential_or_a_password(
     make_client: Any, caplog: pytest.LogCaptureFixture
 ) -> None:

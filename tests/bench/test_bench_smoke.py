@@ -25,6 +25,7 @@ FIGURE_IDS = [
     "get_vs_requests",
     "pagination_time",
     "pagination_time_models",
+    "pagination_time_no_models",
     "pagination_memory",
     "async_concurrency",
     "async_concurrency_raw_httpx",

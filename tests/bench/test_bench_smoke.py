@@ -31,6 +31,7 @@ FIGURE_IDS = [
     "async_concurrency_raw_httpx",
     "parse_page",
     "parse_page_generated",
+    "parse_page_floor",
     "e2e_get",
     "e2e_list",
 ]

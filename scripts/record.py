@@ -5,6 +5,10 @@ loopback port, runs the record/replay tests with --record-mode=rewrite, and
 stops the server, also when recording fails. Recording twice gives the same
 bytes (tests/integration/test_cassettes.py proves it).
 
+It records into a copy of the output folder and puts the copy in place only
+when every test passed: a failed recording leaves the cassettes as they were
+(the partial recording is deleted; pass --keep-failed to look at it).
+
     python scripts/record.py                      # into cassettes/
     python scripts/record.py --output /tmp/again  # somewhere else, to compare
 """
@@ -13,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,11 +54,37 @@ def record(output: Path, pytest_args: list[str]) -> int:
         return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
+def record_atomically(output: Path, pytest_args: list[str], keep_failed: bool) -> int:
+    """Record into a copy of `output`; swap it in only if the recording passed."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # A sibling folder, so that the swap is two renames on one file system. It
+    # starts as a copy: a recording of some tests (-k) keeps everyone else's.
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-recording-", dir=output.parent))
+    if output.exists():
+        shutil.copytree(output, staging, dirs_exist_ok=True)
+    code = record(staging, pytest_args)
+    if code != 0:
+        if keep_failed:
+            print(f"recording failed; {output} is unchanged, the partial recording is in {staging}")
+        else:
+            shutil.rmtree(staging)
+            print(f"recording failed; {output} is unchanged")
+        return code
+    previous = output.with_name(f".{output.name}-previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    if output.exists():
+        output.rename(previous)
+    staging.rename(output)
+    shutil.rmtree(previous, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=ROOT / "cassettes")
+    parser.add_argument("--keep-failed", action="store_true", help="keep a failed recording")
     args, pytest_args = parser.parse_known_args()
-    return record(args.output.resolve(), pytest_args)
+    return record_atomically(args.output.resolve(), pytest_args, args.keep_failed)
 
 
 if __name__ == "__main__":

@@ -216,3 +216,25 @@ def test_recording_again_gives_the_committed_bytes(tmp_path: Path) -> None:
     assert sorted(recorded) == sorted(committed)
     differing = [name for name in recorded if recorded[name] != committed[name]]
     assert differing == [], "re-recording changed these cassettes; run `make record` and commit"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cassettes"]  # no staging left
+
+
+@pytest.mark.slow
+def test_a_failed_recording_leaves_the_cassettes_as_they_were(tmp_path: Path) -> None:
+    output = tmp_path / "cassettes"
+    (output / "test_users").mkdir(parents=True)
+    kept = output / "test_users" / "test_get_and_me[sync].yaml"
+    kept.write_bytes(b"interactions: []\n")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "record.py"), "--output", str(output),
+         "-k", "no_test_has_this_name"],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert f"{output} is unchanged" in result.stdout
+    assert [p.relative_to(output).as_posix() for p in output.rglob("*")] == [
+        "test_users",
+        "test_users/test_get_and_me[sync].yaml",
+    ]
+    assert kept.read_bytes() == b"interactions: []\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cassettes"]

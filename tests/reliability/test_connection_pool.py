@@ -10,6 +10,7 @@ limits, survive cancellation, and replace connections the server dropped.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -118,6 +119,7 @@ def test_the_clients_the_sdk_builds_get_the_linear_pool_on_httpcore_1_0() -> Non
         sync_pool = type(_pool(client._http)).__name__
     async_client = AsyncUsersClient(base_url="http://127.0.0.1:9", token=TOKEN)
     async_pool = type(_pool(async_client._http)).__name__
+    anyio.run(async_client.close)
     if LINEAR_EXPECTED:
         assert (sync_pool, async_pool) == ("_LinearConnectionPool", "_LinearAsyncConnectionPool")
     else:  # another httpcore: its own pool, untouched (correct, maybe slower)
@@ -154,6 +156,11 @@ async def test_fifty_in_flight_reuse_their_connections() -> None:
 
 @pytest.mark.anyio
 @pytest.mark.skipif(not LINEAR_EXPECTED, reason="the control is about httpcore 1.0's own pool")
+@pytest.mark.skipif(
+    sys.flags.dev_mode,
+    reason="under python -X dev the slower client keeps few connections open at once, "
+    "and httpcore's pool happened to dial only 50: the control would prove nothing",
+)
 async def test_control_httpcore_stock_pool_redials_under_the_same_load() -> None:
     """The same load through a stock httpx.AsyncClient with the SDK's limits
     dials far more than 50 connections: the bound above is not trivially met."""

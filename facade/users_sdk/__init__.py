@@ -37,6 +37,7 @@ from ._exceptions import (
     UsersAPIError,
     ValidationError,
 )
+from ._http_clients import DefaultAsyncHttpxClient, DefaultHttpxClient
 from ._logging import configure_from_environment as _configure_logging
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._params import UserCreateParams, UserRole, UserStatus, UserUpdateParams
@@ -61,6 +62,8 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "ContentTooLargeError",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpxClient",
     "FieldError",
     "InternalServerError",
     "InvalidArgumentError",

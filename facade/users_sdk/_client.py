@@ -25,6 +25,7 @@ from ._base_client import (
     ClientSettings,
     tls_verify,
 )
+from ._http_clients import DefaultAsyncHttpxClient, DefaultHttpxClient
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
@@ -33,15 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["AsyncUsersClient", "UsersClient"]
 
 _T = TypeVar("_T")
-_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-
-
-def _use_linear_pool(http_client: httpx.Client | httpx.AsyncClient) -> None:
-    # Imported here: it imports httpcore, which httpx itself imports only when
-    # a client is built, and `import users_sdk` stays as cheap as `import httpx`.
-    from ._connection_pool import use_linear_pool
-
-    use_linear_pool(http_client)
 
 
 async def _sleep_async(seconds: float) -> None:
@@ -88,10 +80,9 @@ class UsersClient(BaseClient):
         self._check_verify_applies(verify, http_client)
         self._owns_http = http_client is None
         if http_client is None:
-            http_client = httpx.Client(
-                verify=tls_verify(verify), limits=_DEFAULT_LIMITS, headers=self._default_headers
+            http_client = DefaultHttpxClient(
+                verify=tls_verify(verify), headers=self._default_headers
             )
-            _use_linear_pool(http_client)
             self._http_has_default_headers = True
         self._http = http_client
         self._sleep: Callable[[float], None] = time.sleep
@@ -201,10 +192,9 @@ class AsyncUsersClient(BaseClient):
         self._check_verify_applies(verify, http_client)
         self._owns_http = http_client is None
         if http_client is None:
-            http_client = httpx.AsyncClient(
-                verify=tls_verify(verify), limits=_DEFAULT_LIMITS, headers=self._default_headers
+            http_client = DefaultAsyncHttpxClient(
+                verify=tls_verify(verify), headers=self._default_headers
             )
-            _use_linear_pool(http_client)
             self._http_has_default_headers = True
         self._http = http_client
         self._sleep: Callable[[float], Coroutine[Any, Any, None]] = _sleep_async

@@ -55,8 +55,8 @@ def test_only_the_adapter_imports_the_generated_package() -> None:
 def test_import_does_not_load_the_generated_models() -> None:
     probe = (
         "import sys, users_sdk; "
-        "print(sorted(m for m in ('users_api_client', 'attrs', 'dateutil', 'asyncio') "
-        "if m in sys.modules))"
+        "print(sorted(m for m in ('users_api_client', 'attrs', 'dateutil', 'asyncio', "
+        "'httpcore') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True

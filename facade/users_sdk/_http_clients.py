@@ -1,0 +1,54 @@
+"""The httpx clients the SDK makes, for `http_client=` when you need your own.
+
+    from users_sdk import DefaultHttpxClient, UsersClient
+
+    client = UsersClient(http_client=DefaultHttpxClient(proxy="http://proxy.internal:3128"))
+
+A plain `httpx.Client` works too; these add the SDK's defaults: its connection
+limits and its connection pool (users_sdk/_connection_pool.py), whose cost does
+not grow with the number of requests in flight.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+__all__ = ["DEFAULT_CONNECTION_LIMITS", "DefaultAsyncHttpxClient", "DefaultHttpxClient"]
+
+DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+
+
+def _use_linear_pool(http_client: httpx.Client | httpx.AsyncClient) -> None:
+    # Imported here: it imports httpcore, which httpx itself imports only when
+    # a client is built, so `import users_sdk` stays as cheap as `import httpx`.
+    from ._connection_pool import use_linear_pool
+
+    use_linear_pool(http_client)
+
+
+class DefaultHttpxClient(httpx.Client):
+    """An httpx.Client with the SDK's defaults; takes every httpx.Client argument.
+
+    Direct connections get the SDK's pool; proxied ones keep httpx's own. The
+    SDK does not close a client you pass: close it yourself.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("limits", DEFAULT_CONNECTION_LIMITS)
+        super().__init__(**kwargs)
+        _use_linear_pool(self)
+
+
+class DefaultAsyncHttpxClient(httpx.AsyncClient):
+    """An httpx.AsyncClient with the SDK's defaults; takes every httpx.AsyncClient argument.
+
+    Direct connections get the SDK's pool; proxied ones keep httpx's own. The
+    SDK does not close a client you pass: close it yourself.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("limits", DEFAULT_CONNECTION_LIMITS)
+        super().__init__(**kwargs)
+        _use_linear_pool(self)

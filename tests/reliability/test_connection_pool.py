@@ -9,6 +9,7 @@ limits, survive cancellation, and replace connections the server dropped.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import threading
@@ -27,10 +28,10 @@ import pytest
 from unit.conftest import user_json
 
 from users_sdk import AsyncUsersClient, DefaultAsyncHttpxClient, DefaultHttpxClient, UsersClient
-from users_sdk._connection_pool import use_linear_pool
+from users_sdk._connection_pool import TESTED_HTTPCORE_VERSIONS, use_linear_pool
 
 TOKEN = "pool-token"
-LINEAR_EXPECTED = httpcore.__version__.startswith("1.0.")
+LINEAR_EXPECTED = httpcore.__version__ in TESTED_HTTPCORE_VERSIONS
 
 
 @dataclass
@@ -39,6 +40,7 @@ class PoolServer:
     delay: float = 0.0
     drop_after_response: bool = False
     connections: int = 0
+    closed: int = 0
     in_flight: int = 0
     most_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -53,6 +55,12 @@ class _Handler(BaseHTTPRequestHandler):
         state: PoolServer = self.server.state
         with state.lock:
             state.connections += 1
+
+    def finish(self) -> None:
+        super().finish()
+        state: PoolServer = self.server.state
+        with state.lock:
+            state.closed += 1
 
     def do_GET(self) -> None:
         state: PoolServer = self.server.state
@@ -128,19 +136,26 @@ def test_the_clients_the_sdk_builds_get_the_linear_pool_on_httpcore_1_0() -> Non
 
 def test_pools_it_does_not_know_are_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     mock = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200)))
-    assert use_linear_pool(mock) is False
-    plain = httpx.Client()
-    monkeypatch.setattr(httpcore, "__version__", "1.1.0")
-    assert use_linear_pool(plain) is False
-    assert type(_pool(plain)) is httpcore.ConnectionPool
-    mock.close()
-    plain.close()
+    proxied = httpx.Client(transport=httpx.HTTPTransport(proxy="http://127.0.0.1:9"))
+    own_transport = httpx.HTTPTransport()
+    with mock, proxied, DefaultHttpxClient(transport=own_transport) as given:
+        assert use_linear_pool(mock) is False
+        assert use_linear_pool(proxied) is False  # an httpcore.HTTPProxy
+        assert type(_pool(given)) is httpcore.ConnectionPool  # a transport you pass is yours
+    http2_pool = httpx.Client()
+    http2_pool._transport._pool._http2 = True  # type: ignore[attr-defined]
+    with http2_pool:
+        assert use_linear_pool(http2_pool) is False
+    with httpx.Client() as plain:
+        monkeypatch.setattr(httpcore, "__version__", "1.0.10")  # not checked yet
+        assert use_linear_pool(plain) is False
+        assert type(_pool(plain)) is httpcore.ConnectionPool
 
 
 @pytest.mark.anyio
 async def test_fifty_in_flight_reuse_their_connections() -> None:
     """200 calls, 50 at a time: no more than 50 connections, all kept alive."""
-    with pool_server(delay=0.01) as server:
+    with pool_server(delay=0.05) as server:
         async with AsyncUsersClient(base_url=server.url, token=TOKEN) as client:
             seen: list[str] = []
 
@@ -155,7 +170,9 @@ async def test_fifty_in_flight_reuse_their_connections() -> None:
 
 
 @pytest.mark.anyio
-@pytest.mark.skipif(not LINEAR_EXPECTED, reason="the control is about httpcore 1.0's own pool")
+@pytest.mark.skipif(
+    httpcore.__version__ != "1.0.9", reason="the control measures httpcore 1.0.9's own pool"
+)
 @pytest.mark.skipif(
     sys.flags.dev_mode,
     reason="under python -X dev the slower client keeps few connections open at once, "
@@ -164,7 +181,7 @@ async def test_fifty_in_flight_reuse_their_connections() -> None:
 async def test_control_httpcore_stock_pool_redials_under_the_same_load() -> None:
     """The same load through a stock httpx.AsyncClient with the SDK's limits
     dials far more than 50 connections: the bound above is not trivially met."""
-    with pool_server(delay=0.01) as server:
+    with pool_server(delay=0.05) as server:
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
         async with httpx.AsyncClient(base_url=server.url, limits=limits) as raw:
 
@@ -213,8 +230,38 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced() -> None:
         with UsersClient(base_url=server.url, token=TOKEN, max_retries=0) as client:
             for index in range(5):
                 assert client.users.get(f"usr_{index:04d}").id == f"usr_{index:04d}"
-                time.sleep(0.05)  # let the server's FIN arrive
+                _wait_until(lambda done=index + 1: server.closed == done)  # it hung up
         assert server.connections == 5
+
+
+def _wait_until(condition: Any, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the server"
+        time.sleep(0.005)
+
+
+@pytest.mark.anyio
+async def test_a_request_cancelled_before_it_connected_does_not_fill_the_pool() -> None:
+    """encode/httpcore#1093: httpcore 1.0.9's pool keeps such a connection as
+    'connecting' for good, and every later request waits for the pool."""
+    with pool_server() as server:
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        async with httpx.AsyncClient(base_url=server.url, limits=limits) as raw:
+            assert use_linear_pool(raw) is LINEAR_EXPECTED
+            connecting = asyncio.create_task(raw.get("/v1/users/usr_0001"))
+            queued = asyncio.create_task(raw.get("/v1/users/usr_0002"))
+            for _ in range(1000):  # until both are in the pool
+                if len(_pool(raw)._requests) == 2:
+                    break
+                await asyncio.sleep(0)
+            # Cancelled in this order, the first one's clean-up hands the queued
+            # request a new connection, which its own cancellation then abandons.
+            connecting.cancel()
+            queued.cancel()
+            await asyncio.gather(connecting, queued, return_exceptions=True)
+            answer = await raw.get("/v1/users/usr_0009", timeout=httpx.Timeout(5.0, pool=1.0))
+            assert answer.status_code == 200
 
 
 def test_a_full_pool_replaces_an_idle_connection_to_another_origin() -> None:

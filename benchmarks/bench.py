@@ -903,7 +903,13 @@ def table(rows: list[dict[str, Any]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="tiny rounds: checks, not figures")
-    parser.add_argument("--json", type=Path, default=HERE / "results.json", help="output file")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        help="output file (default: benchmarks/results.json for a full run, "
+        "build/bench-partial.json with --only or --smoke, so that a partial run "
+        "never replaces the published figures)",
+    )
     parser.add_argument(
         "--only",
         help="comma-separated groups to run: import,get,pagination,async,parse,e2e",
@@ -915,6 +921,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     config = SMOKE if args.smoke else FULL
+    if args.json is None:
+        partial = args.smoke or args.only
+        args.json = (
+            HERE.parent / "build" / "bench-partial.json" if partial else HERE / "results.json"
+        )
     groups = set((args.only or "import,get,pagination,async,parse,e2e").split(","))
     started = time.perf_counter()
 

@@ -1,0 +1,188 @@
+"""Scrubbing of VCR cassettes: what users_sdk.testing applies before any is saved.
+
+Credentials (headers, the token and key the fixtures used, USERS_API_TOKEN and
+USERS_API_KEY), passwords and reset tokens in bodies and query strings become
+placeholders; the API's address becomes PLACEHOLDER_BASE_URL; idempotency keys
+and dates become stable placeholders, so that recording twice gives the same
+bytes. No pytest here: the plugin in testing.py wires it into VCR.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ._base_client import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
+
+PLACEHOLDER_BASE_URL = "http://users-api.test"
+STABLE_DATE = "Thu, 01 Jan 2026 00:00:00 GMT"
+
+# Header name -> placeholder. Credentials, whatever their value.
+SECRET_HEADERS = {
+    "authorization": "Bearer <TOKEN>",
+    "x-api-key": "<API-KEY>",
+    "cookie": "<COOKIE>",
+    "set-cookie": "<COOKIE>",
+    "proxy-authorization": "<TOKEN>",
+}
+# Request headers that differ between machines or runs and say nothing about the API.
+UNSTABLE_REQUEST_HEADERS = frozenset(
+    {"host", "user-agent", "accept-encoding", "connection", "content-length"}
+)
+# JSON fields (at any depth) and query parameters whose values are secrets.
+SECRET_FIELDS = {
+    "password": "<REDACTED-PASSWORD>",
+    "new_password": "<REDACTED-PASSWORD>",
+    "reset_token": "<RESET-TOKEN>",
+    "token": "<RESET-TOKEN>",
+    "access_token": "<TOKEN>",
+    "refresh_token": "<TOKEN>",
+    "api_key": "<API-KEY>",
+    "client_secret": "<SECRET>",
+    "secret": "<SECRET>",
+}
+
+# Origins (scheme://host:port) of the API that clients built by the fixtures
+# talked to while recording; rewritten to PLACEHOLDER_BASE_URL in cassettes.
+recorded_origins: set[str] = set()
+# Credentials the fixtures used while recording; scrubbed wherever they appear.
+recorded_secrets: set[str] = set()
+
+
+def _known_secrets() -> list[str]:
+    secrets = set(recorded_secrets)
+    for name in (TOKEN_ENV, API_KEY_ENV):
+        value = os.environ.get(name)
+        if value:
+            secrets.add(value)
+    # Longest first, so that a secret containing another is replaced whole.
+    return sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True)
+
+
+def _origins() -> list[str]:
+    origins = set(recorded_origins)
+    base_url = os.environ.get(BASE_URL_ENV)
+    if base_url:
+        origins.add(origin_of(base_url))
+    return sorted(origins, key=len, reverse=True)
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _scrub_text(text: str) -> str:
+    for secret in _known_secrets():
+        text = text.replace(secret, "<REDACTED>")
+    return text
+
+
+def _scrub_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: (SECRET_FIELDS[key] if key in SECRET_FIELDS and item is not None
+                  else _scrub_json(item))
+            for key, item in value.items()
+        }  # fmt: skip
+    if isinstance(value, list):
+        return [_scrub_json(item) for item in value]
+    if isinstance(value, str):
+        return _scrub_text(value)
+    return value
+
+
+def scrub_body(body: bytes | str | None) -> bytes | str | None:
+    """A body with secret JSON fields and known credentials replaced."""
+    if body is None or body in (b"", ""):
+        return body
+    raw = body.decode("utf-8", errors="surrogateescape") if isinstance(body, bytes) else body
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        scrubbed_text = _scrub_text(raw)
+    else:
+        scrubbed_text = json.dumps(_scrub_json(parsed), ensure_ascii=False, separators=(",", ":"))
+    if isinstance(body, bytes):
+        return scrubbed_text.encode("utf-8", errors="surrogateescape")
+    return scrubbed_text
+
+
+def scrub_uri(uri: str) -> str:
+    for origin in _origins():
+        if uri.startswith(origin):
+            uri = PLACEHOLDER_BASE_URL + uri[len(origin) :]
+            break
+    parts = urlsplit(uri)
+    if parts.query:
+        pairs = [
+            (key, SECRET_FIELDS.get(key.lower(), _scrub_text(value)))
+            if key.lower() in SECRET_FIELDS
+            else (key, _scrub_text(value))
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        ]
+        uri = urlunsplit(parts._replace(query=urlencode(pairs)))
+    return uri
+
+
+class _IdempotencyKeys:
+    """Numbers each distinct key in order of appearance: retries of one call
+    keep sharing a placeholder, so the cassette still shows the reuse."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+
+    def placeholder(self, key: str) -> str:
+        number = self._numbers.setdefault(key, len(self._numbers) + 1)
+        return f"<IDEMPOTENCY-KEY-{number}>"
+
+
+def _scrub_request(request: Any, keys: _IdempotencyKeys) -> Any:
+    headers: dict[str, Any] = {}
+    for name, value in dict(request.headers).items():
+        lower = name.lower()
+        if lower in UNSTABLE_REQUEST_HEADERS:
+            continue
+        if lower in SECRET_HEADERS:
+            headers[name] = SECRET_HEADERS[lower]
+        elif lower == "idempotency-key":
+            headers[name] = keys.placeholder(value)
+        else:
+            headers[name] = _scrub_text(value)
+    request.headers = headers
+    request.uri = scrub_uri(request.uri)
+    request.body = scrub_body(request.body)
+    return request
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers: dict[str, list[str]] = {}
+    for name, values in response.get("headers", {}).items():
+        lower = name.lower()
+        if lower in SECRET_HEADERS:
+            headers[name] = [SECRET_HEADERS[lower] for _ in values]
+        elif lower == "date":
+            headers[name] = [STABLE_DATE for _ in values]
+        elif lower in {"location", "content-location"}:
+            headers[name] = [scrub_uri(v) for v in values]
+        else:
+            headers[name] = [_scrub_text(v) for v in values]
+    body = response.get("body", {})
+    content = scrub_body(body.get("string"))
+    for name in headers:
+        if name.lower() == "content-length" and content is not None:
+            size = len(content.encode() if isinstance(content, str) else content)
+            headers[name] = [str(size)]
+    return {**response, "headers": headers, "body": {**body, "string": content}}
+
+
+def scrub_cassette(cassette: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a cassette (as VCR saves it) with every secret replaced."""
+    keys = _IdempotencyKeys()
+    requests = [_scrub_request(copy.deepcopy(r), keys) for r in cassette["requests"]]
+    responses = [_scrub_response(copy.deepcopy(r)) for r in cassette["responses"]]
+    return {**cassette, "requests": requests, "responses": responses}

@@ -44,13 +44,11 @@ class Idempotency:
         self,
         request: Request,
         scope: str,
-        conflict_status: int,
         action: Callable[[bytes], Response],
     ) -> Response:
         """Run `action(body)` once per (scope, Idempotency-Key); replay its success after that.
 
-        `conflict_status` is what a key reused for another request gets: 409 where
-        the operation documents it, 422 for the two password operations, which do not.
+        A key reused for another request (method, path or body) gets 409.
         """
         body = await request.body()
         key = request.headers.get("idempotency-key", "")
@@ -67,7 +65,7 @@ class Idempotency:
             if stored is not None:
                 if stored["fingerprint"] != fingerprint:
                     raise ApiError(
-                        conflict_status,
+                        409,
                         "This Idempotency-Key was already used for another request"
                         " (method, path or body differ); use a new key for a new request.",
                     )

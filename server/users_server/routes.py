@@ -127,7 +127,7 @@ async def create_user(request: Request, principal: Authenticated) -> Response:
         user, _ = state.users.create(data)
         return _user_response(user, 201, {"Location": f"/v1/users/{user.id}"})
 
-    return await state.idempotency.run(request, principal.credential.label, 409, create)
+    return await state.idempotency.run(request, principal.credential.label, create)
 
 
 # Declared before /v1/users/{user_id}, which would otherwise take "me" for an id.
@@ -154,8 +154,7 @@ async def reset_user_password(request: Request) -> Response:
         state.passwords.request(data.email)
         return Response(status_code=202)
 
-    # 422, not 409, for a reused key: this operation documents no 409.
-    return await state.idempotency.run(request, _public_scope(request), 422, reset)
+    return await state.idempotency.run(request, _public_scope(request), reset)
 
 
 @router.post("/v1/users/set-password")
@@ -167,7 +166,7 @@ async def set_user_password(request: Request) -> Response:
         state.passwords.set_password(data.reset_token, data.password)
         return Response(status_code=204)
 
-    return await state.idempotency.run(request, _public_scope(request), 422, set_password)
+    return await state.idempotency.run(request, _public_scope(request), set_password)
 
 
 @router.get("/v1/users/{user_id}")
@@ -187,7 +186,7 @@ async def update_user(user_id: str, request: Request, principal: Authenticated) 
         changes = parse_body(body, UserUpdate).changes()
         return _user_response(state.users.update(user_id, changes, if_match))
 
-    return await state.idempotency.run(request, principal.credential.label, 409, update)
+    return await state.idempotency.run(request, principal.credential.label, update)
 
 
 @router.delete("/v1/users/{user_id}")
@@ -200,7 +199,7 @@ async def delete_user(user_id: str, request: Request, principal: Authenticated) 
         state.users.delete(user_id)
         return Response(status_code=204)
 
-    return await state.idempotency.run(request, principal.credential.label, 409, delete)
+    return await state.idempotency.run(request, principal.credential.label, delete)
 
 
 @router.post("/v1/users/{user_id}/invite")
@@ -213,4 +212,4 @@ async def invite_user(user_id: str, request: Request, principal: Authenticated) 
         invitation = state.users.invite(user_id)
         return JSONResponse(invitation.to_json(), 202)
 
-    return await state.idempotency.run(request, principal.credential.label, 409, invite)
+    return await state.idempotency.run(request, principal.credential.label, invite)

@@ -85,11 +85,11 @@ def test_password_operations_honour_keys(api: httpx.Client) -> None:
     api.post("/v1/users/reset-password", json={"email": "owner@example.com"}, headers=key)
     api.post("/v1/users/reset-password", json={"email": "owner@example.com"}, headers=key)
     (message,) = api.get("/_test/outbox").json()
-    # These two operations document no 409: a reused key is a 422 there.
+    # A key reused for another request is a 409, as on every other operation.
     response = api.post(
         "/v1/users/reset-password", json={"email": "viewer@example.com"}, headers=key
     )
-    assert_problem(response, 422)
+    assert_problem(response, 409)
     body = {"reset_token": message["token"], "password": "correct horse battery"}
     set_key = {"Idempotency-Key": "s-1"}
     first = api.post("/v1/users/set-password", json=body, headers=set_key)

@@ -41,6 +41,11 @@ def _parse_response(
         response_202 = cast(Any, None)
         return response_202
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 

@@ -28,29 +28,27 @@ def _use_linear_pool(http_client: httpx.Client | httpx.AsyncClient) -> None:
     use_linear_pool(http_client)
 
 
-class DefaultHttpxClient(httpx.Client):
+class _SDKDefaults:
+    """What both Default*HttpxClient add to httpx's client (mixed in before it)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("limits", DEFAULT_CONNECTION_LIMITS)
+        super().__init__(**kwargs)
+        if kwargs.get("transport") is None:  # a transport you pass stays as it is
+            _use_linear_pool(self)  # type: ignore[arg-type]
+
+
+class DefaultHttpxClient(_SDKDefaults, httpx.Client):
     """An httpx.Client with the SDK's defaults; takes every httpx.Client argument.
 
     Direct connections get the SDK's pool; proxied ones, and a `transport=`
     you pass, keep their own. The SDK does not close a client you pass.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("limits", DEFAULT_CONNECTION_LIMITS)
-        super().__init__(**kwargs)
-        if kwargs.get("transport") is None:  # a transport you pass stays as it is
-            _use_linear_pool(self)
 
-
-class DefaultAsyncHttpxClient(httpx.AsyncClient):
+class DefaultAsyncHttpxClient(_SDKDefaults, httpx.AsyncClient):
     """An httpx.AsyncClient with the SDK's defaults; takes every httpx.AsyncClient argument.
 
     Direct connections get the SDK's pool; proxied ones, and a `transport=`
     you pass, keep their own. The SDK does not close a client you pass.
     """
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("limits", DEFAULT_CONNECTION_LIMITS)
-        super().__init__(**kwargs)
-        if kwargs.get("transport") is None:  # a transport you pass stays as it is
-            _use_linear_pool(self)

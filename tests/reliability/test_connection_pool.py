@@ -14,7 +14,7 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -122,6 +122,13 @@ async def _in_flight(count: int, calls: int, call: Any) -> None:
             group.start_soon(worker)
 
 
+def _getter(raw: httpx.AsyncClient) -> Callable[[int], Awaitable[None]]:
+    async def get(index: int) -> None:
+        (await raw.get(f"/v1/users/usr_{index:04d}")).raise_for_status()
+
+    return get
+
+
 def test_the_clients_the_sdk_builds_get_the_linear_pool_on_httpcore_1_0() -> None:
     with UsersClient(base_url="http://127.0.0.1:9", token=TOKEN) as client:
         sync_pool = type(_pool(client._http)).__name__
@@ -184,11 +191,7 @@ async def test_control_httpcore_stock_pool_redials_under_the_same_load() -> None
     with pool_server(delay=0.05) as server:
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
         async with httpx.AsyncClient(base_url=server.url, limits=limits) as raw:
-
-            async def get(index: int) -> None:
-                (await raw.get(f"/v1/users/usr_{index:04d}")).raise_for_status()
-
-            await _in_flight(50, 200, get)
+            await _in_flight(50, 200, _getter(raw))
         assert server.connections > 50
 
 
@@ -198,11 +201,7 @@ async def test_limits_hold_and_idle_connections_beyond_keepalive_are_closed() ->
         limits = httpx.Limits(max_connections=5, max_keepalive_connections=2)
         async with httpx.AsyncClient(base_url=server.url, limits=limits) as raw:
             assert use_linear_pool(raw) is LINEAR_EXPECTED
-
-            async def get(index: int) -> None:
-                (await raw.get(f"/v1/users/usr_{index:04d}")).raise_for_status()
-
-            await _in_flight(30, 120, get)
+            await _in_flight(30, 120, _getter(raw))
             assert 2 <= server.most_in_flight <= 5  # overlapping, within the limit
             assert server.connections <= 5 + 3  # at most one redial per surplus idle
             idle = [connection for connection in _pool(raw).connections if connection.is_idle()]

@@ -129,7 +129,7 @@ def _getter(raw: httpx.AsyncClient) -> Callable[[int], Awaitable[None]]:
     return get
 
 
-def test_the_clients_the_sdk_builds_get_the_linear_pool_on_httpcore_1_0() -> None:
+def test_the_clients_the_sdk_builds_get_the_linear_pool_on_a_tested_httpcore() -> None:
     with UsersClient(base_url="http://127.0.0.1:9", token=TOKEN) as client:
         sync_pool = type(_pool(client._http)).__name__
     async_client = AsyncUsersClient(base_url="http://127.0.0.1:9", token=TOKEN)
@@ -203,7 +203,8 @@ async def test_limits_hold_and_idle_connections_beyond_keepalive_are_closed() ->
             assert use_linear_pool(raw) is LINEAR_EXPECTED
             await _in_flight(30, 120, _getter(raw))
             assert 2 <= server.most_in_flight <= 5  # overlapping, within the limit
-            assert server.connections <= 5 + 3  # at most one redial per surplus idle
+            if LINEAR_EXPECTED:  # httpcore 1.0.9's own pool redials nearly every time
+                assert server.connections <= 5 + 3
             idle = [connection for connection in _pool(raw).connections if connection.is_idle()]
             assert len(idle) <= 2
 
@@ -241,6 +242,7 @@ def _wait_until(condition: Any, seconds: float = 5.0) -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.skipif(not LINEAR_EXPECTED, reason="this httpcore keeps its own pool")
 async def test_a_request_cancelled_before_it_connected_does_not_fill_the_pool() -> None:
     """encode/httpcore#1093: httpcore 1.0.9's pool keeps such a connection as
     'connecting' for good, and every later request waits for the pool."""

@@ -727,46 +727,38 @@ def bench_parse(config: Config) -> list[dict[str, Any]]:
     samples = interleaved(variants, config.parse_rounds, per=iterations)
     json_cpu = cpu(samples["json"])
     common = {"rounds": config.parse_rounds, "iterations_per_round": iterations}
+
+    def row(figure_id: str, candidate: str, name: str) -> dict[str, Any]:
+        return figure(
+            figure_id,
+            f"parsing a page of {PAGE_SIZE} users into models",
+            candidate,
+            "json.loads of the same bytes",
+            "CPU time per page",
+            paired_ratio(cpu(samples[name]), json_cpu),
+            None,
+            candidate_median_us=us(statistics.median(cpu(samples[name]))),
+            baseline_median_us=us(statistics.median(json_cpu)),
+            round_ratio_iqr=spread(cpu(samples[name]), json_cpu),
+            **common,
+        )
+
     return [
-        figure(
+        row(
             "parse_page",
-            f"parsing a page of {PAGE_SIZE} users into models",
             "the facade's page parser (what SyncPage uses: json + checks + User models)",
-            "json.loads of the same bytes",
-            "CPU time per page",
-            paired_ratio(cpu(samples["facade"]), json_cpu),
-            None,
-            candidate_median_us=us(statistics.median(cpu(samples["facade"]))),
-            baseline_median_us=us(statistics.median(json_cpu)),
-            round_ratio_iqr=spread(cpu(samples["facade"]), json_cpu),
-            **common,
+            "facade",
         ),
-        figure(
+        row(
             "parse_page_generated",
-            f"parsing a page of {PAGE_SIZE} users into models",
             "json.loads + generated User.from_dict per item (the generated model layer)",
-            "json.loads of the same bytes",
-            "CPU time per page",
-            paired_ratio(cpu(samples["generated"]), json_cpu),
-            None,
-            candidate_median_us=us(statistics.median(cpu(samples["generated"]))),
-            baseline_median_us=us(statistics.median(json_cpu)),
-            round_ratio_iqr=spread(cpu(samples["generated"]), json_cpu),
-            **common,
+            "generated",
         ),
-        figure(
+        row(
             "parse_page_floor",
-            f"parsing a page of {PAGE_SIZE} users into models",
             "json.loads + the least an eager model layer does (allocate, set fields, "
             "parse date-times; no checks)",
-            "json.loads of the same bytes",
-            "CPU time per page",
-            paired_ratio(cpu(samples["floor"]), json_cpu),
-            None,
-            candidate_median_us=us(statistics.median(cpu(samples["floor"]))),
-            baseline_median_us=us(statistics.median(json_cpu)),
-            round_ratio_iqr=spread(cpu(samples["floor"]), json_cpu),
-            **common,
+            "floor",
         ),
     ]
 

@@ -56,27 +56,49 @@ def record(output: Path, pytest_args: list[str]) -> int:
 
 def record_atomically(output: Path, pytest_args: list[str], keep_failed: bool) -> int:
     """Record into a copy of `output`; swap it in only if the recording passed."""
+    if output.exists() and not output.is_dir():
+        print(f"--output {output} is a file, not a folder")
+        return 2
     output.parent.mkdir(parents=True, exist_ok=True)
+    previous = output.with_name(f".{output.name}-previous")
+    if previous.is_dir() and not output.exists():
+        # An earlier run stopped between its two renames: put the old cassettes back.
+        previous.rename(output)
     # A sibling folder, so that the swap is two renames on one file system. It
     # starts as a copy: a recording of some tests (-k) keeps everyone else's.
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-recording-", dir=output.parent))
-    if output.exists():
-        shutil.copytree(output, staging, dirs_exist_ok=True)
-    code = record(staging, pytest_args)
+    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; cassettes are not
+    code = 1
+    try:
+        if output.exists():
+            shutil.copytree(output, staging, dirs_exist_ok=True)
+        code = record(staging, pytest_args)
+    finally:
+        if code != 0:
+            if keep_failed:
+                print(f"recording failed; {output} is unchanged, the partial one is in {staging}")
+            else:
+                shutil.rmtree(staging, ignore_errors=True)
+                print(f"recording failed; {output} is unchanged")
     if code != 0:
-        if keep_failed:
-            print(f"recording failed; {output} is unchanged, the partial recording is in {staging}")
-        else:
-            shutil.rmtree(staging)
-            print(f"recording failed; {output} is unchanged")
         return code
-    previous = output.with_name(f".{output.name}-previous")
     shutil.rmtree(previous, ignore_errors=True)
     if output.exists():
         output.rename(previous)
-    staging.rename(output)
+    try:
+        staging.rename(output)
+    except OSError:
+        if previous.exists():
+            previous.rename(output)  # undo the first rename: nothing is lost
+        raise
     shutil.rmtree(previous, ignore_errors=True)
     return 0
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def main() -> int:

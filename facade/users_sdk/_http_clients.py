@@ -11,9 +11,11 @@ not grow with the number of requests in flight.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+from ._base_client import tls_verify
 
 __all__ = ["DEFAULT_CONNECTION_LIMITS", "DefaultAsyncHttpxClient", "DefaultHttpxClient"]
 
@@ -33,22 +35,32 @@ class _SDKDefaults:
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("limits", DEFAULT_CONNECTION_LIMITS)
+        if isinstance(kwargs.get("verify"), str):
+            # A CA bundle path, loaded here as the SDK's clients do: httpx 0.28
+            # deprecates verify=<str> with a warning.
+            kwargs["verify"] = tls_verify(kwargs["verify"])
         super().__init__(**kwargs)
         if kwargs.get("transport") is None:  # a transport you pass stays as it is
             _use_linear_pool(self)  # type: ignore[arg-type]
 
 
-class DefaultHttpxClient(_SDKDefaults, httpx.Client):
-    """An httpx.Client with the SDK's defaults; takes every httpx.Client argument.
+if TYPE_CHECKING:
+    # Type checkers see httpx's own signatures (every argument checked), as
+    # openai-python does for its Default*HttpxClient.
+    DefaultHttpxClient = httpx.Client
+    DefaultAsyncHttpxClient = httpx.AsyncClient
+else:
 
-    Direct connections get the SDK's pool; proxied ones, and a `transport=`
-    you pass, keep their own. The SDK does not close a client you pass.
-    """
+    class DefaultHttpxClient(_SDKDefaults, httpx.Client):
+        """An httpx.Client with the SDK's defaults; takes every httpx.Client argument.
 
+        Direct connections get the SDK's pool; proxied ones, and a `transport=`
+        you pass, keep their own. The SDK does not close a client you pass.
+        """
 
-class DefaultAsyncHttpxClient(_SDKDefaults, httpx.AsyncClient):
-    """An httpx.AsyncClient with the SDK's defaults; takes every httpx.AsyncClient argument.
+    class DefaultAsyncHttpxClient(_SDKDefaults, httpx.AsyncClient):
+        """An httpx.AsyncClient with the SDK's defaults; takes every httpx.AsyncClient argument.
 
-    Direct connections get the SDK's pool; proxied ones, and a `transport=`
-    you pass, keep their own. The SDK does not close a client you pass.
-    """
+        Direct connections get the SDK's pool; proxied ones, and a `transport=`
+        you pass, keep their own. The SDK does not close a client you pass.
+        """

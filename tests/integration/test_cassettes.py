@@ -238,3 +238,23 @@ def test_a_failed_recording_leaves_the_cassettes_as_they_were(tmp_path: Path) ->
     ]
     assert kept.read_bytes() == b"interactions: []\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cassettes"]
+
+
+@pytest.mark.slow
+def test_a_recording_stopped_between_its_renames_gets_the_old_cassettes_back(
+    tmp_path: Path,
+) -> None:
+    """A run killed after moving cassettes/ aside and before moving the new
+    recording in leaves only `.cassettes-previous`: the next run restores it."""
+    output = tmp_path / "cassettes"
+    aside = tmp_path / ".cassettes-previous" / "test_users"
+    aside.mkdir(parents=True)
+    (aside / "old.yaml").write_bytes(b"interactions: []\n")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "record.py"), "--output", str(output),
+         "-k", "no_test_has_this_name"],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode != 0  # nothing selected: the recording itself fails
+    assert (output / "test_users" / "old.yaml").read_bytes() == b"interactions: []\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cassettes"]

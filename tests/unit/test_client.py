@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
+import certifi
 import httpx
 import pytest
 
-from users_sdk import APIResponse, SyncPage, User, UsersClient
+from users_sdk import (
+    APIResponse,
+    ConfigurationError,
+    DefaultAsyncHttpxClient,
+    DefaultHttpxClient,
+    SyncPage,
+    User,
+    UsersClient,
+)
 
 from .conftest import BASE_URL, Recorder, json_response, user_json
 
@@ -165,3 +175,14 @@ def test_verify_with_an_http_client_is_refused() -> None:
 
     with pytest.raises(ConfigurationError, match="verify= has no effect"):
         UsersClient(base_url=BASE_URL, token="t", verify=False, http_client=httpx.Client())
+
+
+def test_default_httpx_client_loads_a_ca_bundle_path_itself() -> None:
+    """httpx 0.28 warns on verify=<str>; the SDK's httpx clients load the
+    bundle into an SSLContext instead, and name a bad path."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        DefaultHttpxClient(verify=certifi.where()).close()
+        DefaultAsyncHttpxClient(verify=certifi.where())
+    with pytest.raises(ConfigurationError, match="no CA bundle could be loaded"):
+        DefaultHttpxClient(verify="/no/such/bundle.pem")

@@ -60,8 +60,8 @@ from reference_server import (  # noqa: E402
 )
 
 from users_api_client import AuthenticatedClient  # noqa: E402
-from users_api_client.api.users import get_user  # noqa: E402
 from users_api_client import models as generated_models  # noqa: E402
+from users_api_client.api.users import get_user  # noqa: E402
 from users_api_client.models import User  # noqa: E402
 from users_sdk import AsyncUsersClient, UsersClient  # noqa: E402
 from users_sdk import _generated_adapter as adapter  # noqa: E402

@@ -34,11 +34,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
+
+from child_process import serve_in_child
 
 PAGE_SIZE = 100
 PAGES = 100
@@ -228,33 +229,16 @@ async def serve(host: str = "127.0.0.1", delay: float = DEFAULT_DELAY) -> None:
 @contextmanager
 def start_canned_server(delay: float = DEFAULT_DELAY) -> Iterator[dict[str, Any]]:
     """Run the server in a child process; yields {"fast": url, "slow": url, "delay": s}."""
-    process = subprocess.Popen(
+    with serve_in_child(
         [sys.executable, os.path.abspath(__file__), "--delay", str(delay)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line:
-            raise RuntimeError("the canned server did not start")
-        ports = json.loads(line)
+        not_ready=RuntimeError("the canned server did not start"),
+        stop_timeout=5,
+    ) as ports:
         yield {
             "fast": f"http://127.0.0.1:{ports['fast']}",
             "slow": f"http://127.0.0.1:{ports['slow']}",
             "delay": ports["delay"],
         }
-    finally:
-        assert process.stdin is not None
-        assert process.stdout is not None
-        process.stdin.close()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
 
 
 def main(argv: list[str]) -> None:

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from child_process import serve_in_child
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_PATH = ROOT / "server"
 OWNER_TOKEN = "owner-token"
@@ -59,29 +61,13 @@ def start_reference_server() -> Iterator[str]:
     reason = probe()
     if reason is not None:
         raise ReferenceServerMissing(reason)
-    process = subprocess.Popen(
+    with serve_in_child(
         [sys.executable, os.path.abspath(__file__)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
+        not_ready=ReferenceServerMissing("the reference server exited before it was ready"),
+        stop_timeout=10,
         env=_child_env(),
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line:
-            raise ReferenceServerMissing("the reference server exited before it was ready")
-        yield str(json.loads(line)["base_url"])
-    finally:
-        assert process.stdin is not None
-        assert process.stdout is not None
-        process.stdin.close()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
+    ) as ready:
+        yield str(ready["base_url"])
 
 
 def main() -> None:

@@ -35,9 +35,10 @@ class _SDKDefaults:
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("limits", DEFAULT_CONNECTION_LIMITS)
-        if isinstance(kwargs.get("verify"), str):
-            # A CA bundle path, loaded here as the SDK's clients do: httpx 0.28
-            # deprecates verify=<str> with a warning.
+        if "verify" in kwargs:
+            # Checked and loaded as the SDK's own clients do: a bad value is a
+            # ConfigurationError, and a CA bundle path becomes an SSLContext
+            # (httpx 0.28 deprecates verify=<str> with a warning).
             kwargs["verify"] = tls_verify(kwargs["verify"])
         super().__init__(**kwargs)
         if kwargs.get("transport") is None:  # a transport you pass stays as it is

@@ -221,23 +221,35 @@ def test_recording_again_gives_the_committed_bytes(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_failed_recording_leaves_the_cassettes_as_they_were(tmp_path: Path) -> None:
+    """One test records its cassette, another fails: nothing reaches the output
+    (recording in place used to leave it half re-recorded)."""
     output = tmp_path / "cassettes"
     (output / "test_users").mkdir(parents=True)
     kept = output / "test_users" / "test_get_and_me[sync].yaml"
     kept.write_bytes(b"interactions: []\n")
+    failing = tmp_path / "test_fails_while_recording.py"
+    failing.write_text(
+        "import pytest\n\n\n@pytest.mark.vcr\ndef test_fails():\n    assert False\n",
+        encoding="utf-8",
+    )
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "record.py"), "--output", str(output),
-         "-k", "no_test_has_this_name"],
+         str(failing), "-k", "test_get_and_me and sync or test_fails"],
         capture_output=True, text=True, check=False, cwd=ROOT,
     )  # fmt: skip
     assert result.returncode != 0
+    # Cassettes were recorded (test_get_and_me[sync] among them), then a test failed.
+    assert re.search(r"\b1 failed, [1-9]\d* passed", result.stdout), result.stdout
     assert f"{output} is unchanged" in result.stdout
     assert [p.relative_to(output).as_posix() for p in output.rglob("*")] == [
         "test_users",
         "test_users/test_get_and_me[sync].yaml",
     ]
     assert kept.read_bytes() == b"interactions: []\n"
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["cassettes"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "cassettes",
+        "test_fails_while_recording.py",
+    ]
 
 
 @pytest.mark.slow

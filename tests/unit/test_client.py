@@ -186,3 +186,5 @@ def test_default_httpx_client_loads_a_ca_bundle_path_itself() -> None:
         DefaultAsyncHttpxClient(verify=certifi.where())
     with pytest.raises(ConfigurationError, match="no CA bundle could be loaded"):
         DefaultHttpxClient(verify="/no/such/bundle.pem")
+    with pytest.raises(ConfigurationError, match="verify must be True, False or the path"):
+        DefaultAsyncHttpxClient(verify=123)

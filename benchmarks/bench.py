@@ -64,7 +64,7 @@ from users_api_client import models as generated_models  # noqa: E402
 from users_api_client.api.users import get_user  # noqa: E402
 from users_api_client.models import User  # noqa: E402
 from users_sdk import AsyncUsersClient, UsersClient  # noqa: E402
-from users_sdk import _generated_adapter as adapter  # noqa: E402
+from users_sdk import _models as adapter  # noqa: E402
 
 TOKEN = "bench-token"
 USER_ID = "usr_000001"
@@ -473,12 +473,12 @@ def bench_pagination(config: Config, base_url: str) -> list[dict[str, Any]]:
         # Where the time goes: the same walk with the model step switched off
         # (the page parser passes the JSON objects through), so that what is
         # left is the paging machinery: requests, checks, cursors, iteration.
-        real = adapter.fast_builder
-        adapter.fast_builder = lambda model: _pass_through
+        real = adapter.USER
+        adapter.USER = real._replace(build=_pass_through)
         try:
             run_sdk()
         finally:
-            adapter.fast_builder = real
+            adapter.USER = real
 
     variants = {
         "users_sdk": run_sdk,

@@ -9,12 +9,19 @@
 
 The models (User, Invitation, ...) are the attrs classes generated from
 openapi.yaml; they load on first use, so that `import users_sdk` stays cheap.
+The enums (UserRole, ...) and the TypedDicts of the keyword arguments
+(UserCreateParams, ...) are generated from it too. Every name of the spec
+is exported: a model the spec gains is here after `make generate`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+# The spec's enums and TypedDicts (cheap), and, for type checkers, its models.
+from users_api_client.sdk.params import *  # noqa: F403
+
+from . import _lazy
 from ._client import AsyncUsersClient, UsersClient
 from ._exceptions import (
     APIConnectionError,
@@ -40,13 +47,14 @@ from ._exceptions import (
 from ._http_clients import DefaultAsyncHttpxClient, DefaultHttpxClient
 from ._logging import configure_from_environment as _configure_logging
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
-from ._params import UserCreateParams, UserRole, UserStatus, UserUpdateParams
 from ._response import APIResponse
+from ._spec import MODELS as _MODELS
+from ._spec import TYPES as _TYPES
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._generated_adapter import FieldError, Invitation, Metadata, Problem, User
+    from users_api_client.sdk.exports import *  # noqa: F403
 
 __all__ = [
     "NOT_GIVEN",
@@ -64,41 +72,30 @@ __all__ = [
     "ContentTooLargeError",
     "DefaultAsyncHttpxClient",
     "DefaultHttpxClient",
-    "FieldError",
     "InternalServerError",
     "InvalidArgumentError",
     "InvalidArgumentTypeError",
-    "Invitation",
-    "Metadata",
     "NoMorePagesError",
     "NotFoundError",
     "NotGiven",
     "PermissionDeniedError",
     "PreconditionFailedError",
-    "Problem",
     "RateLimitError",
     "SyncPage",
     "UnexpectedResponseError",
-    "User",
-    "UserCreateParams",
-    "UserRole",
-    "UserStatus",
-    "UserUpdateParams",
     "UsersAPIError",
     "UsersClient",
     "ValidationError",
     "__version__",
 ]
-
-_LAZY_MODELS = frozenset({"FieldError", "Invitation", "Metadata", "Problem", "User"})
+__all__ += _TYPES
+__all__ += _MODELS
 
 
 def __getattr__(name: str) -> Any:
     # The generated models (and attrs, dateutil) load on first access only.
-    if name in _LAZY_MODELS:
-        from ._generated_adapter import PUBLIC_MODELS
-
-        value = PUBLIC_MODELS[name]
+    if name in _MODELS:
+        value = getattr(_lazy.exports, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'users_sdk' has no attribute {name!r}")

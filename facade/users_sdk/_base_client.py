@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from . import _retries
+from . import _lazy, _retries
 from ._exceptions import (
     APIConnectionError,
     APITimeoutError,
@@ -51,21 +51,6 @@ _HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
 _KNOWN_STATUSES = frozenset(status.value for status in HTTPStatus)
 _USER_AGENT = f"users-sdk/{__version__} python/{sys.version_info.major}.{sys.version_info.minor}"
-
-
-_ADAPTER: Any = None
-
-
-def _adapter() -> Any:
-    """The generated-client adapter module (shared with resources/)."""
-    # Imported on first request, not with `import users_sdk` (import time);
-    # kept in a global after that, so that a request pays no import statement.
-    global _ADAPTER
-    if _ADAPTER is None:
-        from . import _generated_adapter
-
-        _ADAPTER = _generated_adapter
-    return _ADAPTER
 
 
 class Headers(httpx.Headers):
@@ -475,7 +460,7 @@ def _error_for(response: httpx.Response) -> Exception:
             body=_body_of(response),
         )
     body = _body_of(response)
-    problem = _adapter().parse_problem(body)
+    problem = _lazy.models.parse_problem(body)
     error_class = status_error_class(status)
     if error_class is RateLimitError:
         return RateLimitError(

@@ -14,10 +14,11 @@ import time
 from collections.abc import Callable, Coroutine, Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
+from . import _lazy
 from ._base_client import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -27,9 +28,7 @@ from ._base_client import (
 )
 from ._http_clients import DefaultAsyncHttpxClient, DefaultHttpxClient
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
-
-if TYPE_CHECKING:
-    from .resources.users import AsyncUsers, Users
+from .resources.users import AsyncUsers, Users
 
 __all__ = ["AsyncUsersClient", "UsersClient"]
 
@@ -37,11 +36,9 @@ _T = TypeVar("_T")
 
 
 async def _sleep_async(seconds: float) -> None:
-    # anyio (an httpx dependency) sleeps under asyncio and trio alike; imported
-    # here so that `import users_sdk` does not pay for an event loop library.
-    import anyio
-
-    await anyio.sleep(seconds)
+    # anyio (an httpx dependency) sleeps under asyncio and trio alike; loaded
+    # on first use so that `import users_sdk` does not pay for it.
+    await _lazy.anyio.sleep(seconds)
 
 
 class UsersClient(BaseClient):
@@ -89,8 +86,6 @@ class UsersClient(BaseClient):
 
     @cached_property
     def users(self) -> Users:
-        from .resources.users import Users
-
         return Users(self)
 
     def with_options(
@@ -201,8 +196,6 @@ class AsyncUsersClient(BaseClient):
 
     @cached_property
     def users(self) -> AsyncUsers:
-        from .resources.users import AsyncUsers
-
         return AsyncUsers(self)
 
     def with_options(

@@ -36,7 +36,7 @@ from ._logging import redact_credentials
 if TYPE_CHECKING:
     import httpx
 
-    from ._generated_adapter import FieldError, Problem
+    from users_api_client.models import FieldError, Problem
 
 __all__ = [
     "APIConnectionError",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from . import _lazy
 from ._base_client import tls_verify
 
 __all__ = ["DEFAULT_CONNECTION_LIMITS", "DefaultAsyncHttpxClient", "DefaultHttpxClient"]
@@ -23,11 +24,9 @@ DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=100, max_keepalive_conn
 
 
 def _use_linear_pool(http_client: httpx.Client | httpx.AsyncClient) -> None:
-    # Imported here: it imports httpcore, which httpx itself imports only when
-    # a client is built, so `import users_sdk` stays as cheap as `import httpx`.
-    from ._connection_pool import use_linear_pool
-
-    use_linear_pool(http_client)
+    # Loaded on first use: it imports httpcore, which httpx itself imports only
+    # when a client is built, so `import users_sdk` stays as cheap as `import httpx`.
+    _lazy.connection_pool.use_linear_pool(http_client)
 
 
 class _SDKDefaults:

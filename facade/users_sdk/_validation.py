@@ -7,6 +7,7 @@ says what to pass instead.
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -113,12 +114,35 @@ def string_map(name: str, value: object) -> dict[str, str]:
     return dict(value)
 
 
-def limit(value: object) -> int:
+def integer(name: str, value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise InvalidArgumentTypeError(f"limit must be an int, not {type(value).__name__}")
-    if not 1 <= value <= 100:
-        raise InvalidArgumentError(f"limit must be between 1 and 100, not {brief(value)}")
+        raise InvalidArgumentTypeError(f"{name} must be an int, not {type(value).__name__}")
     return value
+
+
+def number(name: str, value: object) -> float:
+    # inf and NaN are not JSON: the body could not be sent.
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        raise InvalidArgumentTypeError(f"{name} must be a finite number, not {brief(value)}")
+    return value
+
+
+def within(name: str, value: float, minimum: float | None, maximum: float | None) -> None:
+    """A number inside the range the spec gives (either end may be open)."""
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        if minimum is not None and maximum is not None:
+            expected = f"between {minimum} and {maximum}"
+        elif minimum is not None:
+            expected = f"at least {minimum}"
+        else:
+            expected = f"at most {maximum}"
+        raise InvalidArgumentError(f"{name} must be {expected}, not {brief(value)}")
+
+
+def any_list(name: str, value: object) -> list[Any]:
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidArgumentTypeError(f"{name} must be a list, not {type(value).__name__}")
+    return list(value)
 
 
 def instant(name: str, value: object) -> datetime.datetime:

@@ -6,60 +6,39 @@ and builds each request and its parser; the twins only send it.
 
 from __future__ import annotations
 
-import datetime
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, Unpack
 
 import httpx
 
+from .. import _lazy, _payloads
 from .. import _validation as check
-from .._base_client import _adapter
 from .._exceptions import InvalidArgumentError, InvalidArgumentTypeError
 from .._pagination import AsyncPage, AsyncPaginator, SyncPage
-from .._params import UserCreateParams, UserRole, UserStatus, UserUpdateParams
 from .._response import to_async_raw_response, to_raw_response
+from .._spec import (
+    CREATE_USER_BODY,
+    LIST_USERS_QUERY,
+    UPDATE_USER_BODY,
+    ListUsersParams,
+    UserCreateParams,
+    UserUpdateParams,
+    requests,
+)
 from .._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
+    from users_api_client.models import Invitation, User
+
     from .._client import AsyncUsersClient, UsersClient
-    from .._generated_adapter import Invitation, User
 
 __all__ = ["AsyncUsers", "Users"]
 
 RequestArgs: TypeAlias = dict[str, Any]
-Instant: TypeAlias = datetime.datetime | str
 
-# Which fields are nullable (None clears them); the others must have a value.
-_NULLABLE = frozenset({"first_name", "last_name", "username", "phone", "department", "account_id"})
-_TEXT = frozenset({"email", "display_name", "role", "status"}) | _NULLABLE
-_LISTS = frozenset({"groups", "permissions"})
-_FLAGS = frozenset({"is_service_user", "send_invite"})
-
-
-def _user_payload(name: str, body: object, fields: Mapping[str, Any]) -> dict[str, Any]:
-    """The JSON body of create/update from a dict or model and keyword fields.
-
-    Keyword fields win over the body. Known fields are type-checked; unknown
-    ones pass through untouched, for fields the API gained after this SDK.
-    """
-    payload = check.body_mapping(name, body) if body is not None else {}
-    payload.update(fields)
-    for key, value in payload.items():
-        if value is None:
-            if key not in _NULLABLE and (key in _TEXT or key in _LISTS or key in _FLAGS):
-                raise InvalidArgumentTypeError(
-                    f"{key} cannot be None; leave it out to keep the current value"
-                )
-        elif key in _TEXT:
-            check.text(key, value)
-        elif key in _LISTS:
-            payload[key] = check.string_list(key, value)
-        elif key in _FLAGS:
-            check.boolean(key, value)
-        elif key == "metadata":
-            payload[key] = check.string_map(key, value)
-    return payload
+# The parameters of listUsers that pagination owns; every other one is a filter.
+_CURSOR, _LIMIT = "cursor", "limit"
 
 
 def _idempotency_key(value: str | None) -> str:
@@ -99,13 +78,8 @@ class _Requests:
 
     @staticmethod
     def create(body: object, fields: Mapping[str, Any], idempotency_key: str | None) -> RequestArgs:
-        payload = _user_payload("UserCreate", body, fields)
-        if "email" not in payload:
-            raise InvalidArgumentError("email is required to create a user")
-        args: RequestArgs = _adapter().create_user_request(
-            payload, _idempotency_key(idempotency_key)
-        )
-        return args
+        payload = _payloads.body("UserCreate", CREATE_USER_BODY, body, fields)
+        return requests.create_user(body=payload, idempotency_key=_idempotency_key(idempotency_key))
 
     @staticmethod
     def update(
@@ -116,86 +90,57 @@ class _Requests:
         idempotency_key: str | None,
     ) -> RequestArgs:
         user_id = check.user_id(user_id)
-        payload = _user_payload("UserUpdate", body, fields)
-        if "send_invite" in payload:
-            raise InvalidArgumentError("send_invite only applies to create; use invite()")
-        args: RequestArgs = _adapter().update_user_request(
-            user_id, payload, _if_match(if_match), _idempotency_key(idempotency_key)
+        payload = _payloads.body(
+            "UserUpdate", UPDATE_USER_BODY, body, fields,
+            elsewhere=CREATE_USER_BODY, elsewhere_name="create (use invite() for send_invite)",
+        )  # fmt: skip
+        return requests.update_user(
+            user_id,
+            body=payload,
+            if_match=_if_match(if_match),
+            idempotency_key=_idempotency_key(idempotency_key),
         )
-        return args
 
     @staticmethod
-    def list_query(
-        *,
-        limit: int,
-        sort: str | None,
-        role: UserRole | Sequence[UserRole] | None,
-        status: UserStatus | Sequence[UserStatus] | None,
-        q: str | None,
-        email_domain: str | None,
-        group: str | None,
-        created_after: Instant | None,
-        created_before: Instant | None,
-        account_id: str | None,
-    ) -> dict[str, Any]:
-        """The filters and sort, checked once and reused for every page."""
-        return {
-            "limit": check.limit(limit),
-            "sort": check.non_empty("sort", sort) if sort is not None else None,
-            "role": check.one_or_many("role", role) if role is not None else None,
-            "status": check.one_or_many("status", status) if status is not None else None,
-            "q": check.non_empty("q", q) if q is not None else None,
-            "email_domain": (
-                check.non_empty("email_domain", email_domain).lstrip("@")
-                if email_domain is not None
-                else None
-            ),
-            "group": check.non_empty("group", group) if group is not None else None,
-            "created_after": (
-                check.instant("created_after", created_after) if created_after is not None else None
-            ),
-            "created_before": (
-                check.instant("created_before", created_before)
-                if created_before is not None
-                else None
-            ),
-            "account_id": (
-                check.non_empty("account_id", account_id) if account_id is not None else None
-            ),
-        }
+    def list_query(params: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+        """The filters, sort and limit, checked once and reused for every page,
+        and the cursor to start from."""
+        query = _payloads.query("list", LIST_USERS_QUERY, params)
+        cursor: str | None = query.pop(_CURSOR, None)
+        query.setdefault(_LIMIT, LIST_USERS_QUERY[_LIMIT].default)
+        if "email_domain" in query:
+            # "@example.com" is how people write a domain; the API wants it bare.
+            query["email_domain"] = query["email_domain"].lstrip("@")
+        return query, cursor
 
     @staticmethod
     def list_page(query: Mapping[str, Any], cursor: str | None) -> RequestArgs:
-        if cursor is not None:
-            check.non_empty("cursor", cursor)
-        args: RequestArgs = _adapter().list_users_request(cursor=cursor, **query)
-        return args
+        return requests.list_users(query={**query, _CURSOR: cursor})
 
     @staticmethod
     def reset_password(email: str, idempotency_key: str | None) -> RequestArgs:
-        args: RequestArgs = _adapter().reset_user_password_request(
-            check.non_empty("email", email), _idempotency_key(idempotency_key)
+        return requests.reset_user_password(
+            body={"email": check.non_empty("email", email)},
+            idempotency_key=_idempotency_key(idempotency_key),
         )
-        return args
 
     @staticmethod
     def set_password(reset_token: str, password: str, idempotency_key: str | None) -> RequestArgs:
-        args: RequestArgs = _adapter().set_user_password_request(
-            check.non_empty("reset_token", reset_token),
-            check.non_empty("password", password),
-            _idempotency_key(idempotency_key),
+        body = {
+            "reset_token": check.non_empty("reset_token", reset_token),
+            "password": check.non_empty("password", password),
+        }
+        return requests.set_user_password(
+            body=body, idempotency_key=_idempotency_key(idempotency_key)
         )
-        return args
 
 
 def _parse_user(response: httpx.Response) -> User:
-    user: User = _adapter().parse_user(response)
-    return user
+    return _lazy.models.parse_user(response)
 
 
 def _parse_invitation(response: httpx.Response) -> Invitation:
-    invitation: Invitation = _adapter().parse_invitation(response)
-    return invitation
+    return _lazy.models.parse_invitation(response)
 
 
 class Users:
@@ -231,14 +176,12 @@ class Users:
 
     def get(self, user_id: str, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> User:
         """One user by id. Raises NotFoundError (404) when there is none."""
-        args = _adapter().get_user_request(check.user_id(user_id))
+        args = requests.get_user(check.user_id(user_id))
         return self._client._request(args, _parse_user, timeout=timeout)
 
     def me(self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> User:
         """The user the client's credential belongs to."""
-        return self._client._request(
-            _adapter().get_current_user_request(), _parse_user, timeout=timeout
-        )
+        return self._client._request(requests.get_current_user(), _parse_user, timeout=timeout)
 
     def update(
         self,
@@ -270,8 +213,8 @@ class Users:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a user. ConflictError (409) for the last owner."""
-        args = _adapter().delete_user_request(
-            check.user_id(user_id), _idempotency_key(idempotency_key)
+        args = requests.delete_user(
+            check.user_id(user_id), idempotency_key=_idempotency_key(idempotency_key)
         )
         return self._client._request(args, _returns_none, timeout=timeout)
 
@@ -283,8 +226,8 @@ class Users:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Invitation:
         """(Re)send the invitation of an `invited` user (ConflictError otherwise)."""
-        args = _adapter().invite_user_request(
-            check.user_id(user_id), _idempotency_key(idempotency_key)
+        args = requests.invite_user(
+            check.user_id(user_id), idempotency_key=_idempotency_key(idempotency_key)
         )
         return self._client._request(args, _parse_invitation, timeout=timeout)
 
@@ -314,33 +257,19 @@ class Users:
     def list(
         self,
         *,
-        limit: int = 20,
-        cursor: str | None = None,
-        sort: str | None = None,
-        role: UserRole | Sequence[UserRole] | None = None,
-        status: UserStatus | Sequence[UserStatus] | None = None,
-        q: str | None = None,
-        email_domain: str | None = None,
-        group: str | None = None,
-        created_after: Instant | None = None,
-        created_before: Instant | None = None,
-        account_id: str | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **params: Unpack[ListUsersParams],
     ) -> SyncPage[User]:
         """The first page of users matching every filter; iterate it for all of them.
 
         >>> for user in client.users.list(role=["admin", "owner"], sort="email:asc"):
         ...     print(user.email)
 
-        `sort` is "field:asc|desc" pairs, comma-separated, over id, email,
-        display_name, created_at, updated_at and last_login_at. Pass `cursor`
-        to resume from a page's `next_cursor`.
+        Takes every parameter of listUsers in openapi.yaml: the filters (one
+        value or a list for `role` and `status`), `sort` ("email:asc,created_at:desc"),
+        `limit` (the page size) and `cursor` (a page's `next_cursor`, to resume).
         """
-        query = _Requests.list_query(
-            limit=limit, sort=sort, role=role, status=status, q=q, email_domain=email_domain,
-            group=group, created_after=created_after, created_before=created_before,
-            account_id=account_id,
-        )  # fmt: skip
+        query, cursor = _Requests.list_query(params)
         return self._fetch_page(query, cursor, timeout)
 
     def _fetch_page(
@@ -350,7 +279,7 @@ class Users:
             return self._fetch_page(query, next_cursor, timeout)
 
         def parse(response: httpx.Response) -> SyncPage[User]:
-            users, next_cursor, previous_cursor = _adapter().parse_user_page(response)
+            users, next_cursor, previous_cursor = _lazy.models.parse_user_page(response)
             return SyncPage(
                 users, cursor=cursor, next_cursor=next_cursor, previous_cursor=previous_cursor,
                 http_response=response, fetch=fetch,
@@ -384,13 +313,13 @@ class AsyncUsers:
 
     async def get(self, user_id: str, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> User:
         """See Users.get."""
-        args = _adapter().get_user_request(check.user_id(user_id))
+        args = requests.get_user(check.user_id(user_id))
         return await self._client._request(args, _parse_user, timeout=timeout)
 
     async def me(self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> User:
         """See Users.me."""
         return await self._client._request(
-            _adapter().get_current_user_request(), _parse_user, timeout=timeout
+            requests.get_current_user(), _parse_user, timeout=timeout
         )
 
     async def update(
@@ -416,8 +345,8 @@ class AsyncUsers:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> None:
         """See Users.delete."""
-        args = _adapter().delete_user_request(
-            check.user_id(user_id), _idempotency_key(idempotency_key)
+        args = requests.delete_user(
+            check.user_id(user_id), idempotency_key=_idempotency_key(idempotency_key)
         )
         return await self._client._request(args, _returns_none, timeout=timeout)
 
@@ -429,8 +358,8 @@ class AsyncUsers:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Invitation:
         """See Users.invite."""
-        args = _adapter().invite_user_request(
-            check.user_id(user_id), _idempotency_key(idempotency_key)
+        args = requests.invite_user(
+            check.user_id(user_id), idempotency_key=_idempotency_key(idempotency_key)
         )
         return await self._client._request(args, _parse_invitation, timeout=timeout)
 
@@ -460,29 +389,15 @@ class AsyncUsers:
     def list(
         self,
         *,
-        limit: int = 20,
-        cursor: str | None = None,
-        sort: str | None = None,
-        role: UserRole | Sequence[UserRole] | None = None,
-        status: UserStatus | Sequence[UserStatus] | None = None,
-        q: str | None = None,
-        email_domain: str | None = None,
-        group: str | None = None,
-        created_after: Instant | None = None,
-        created_before: Instant | None = None,
-        account_id: str | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **params: Unpack[ListUsersParams],
     ) -> AsyncPaginator[User]:
         """Await for the first page, or `async for` over every matching user.
 
         Arguments are checked at once; the first request is sent when the
         result is awaited or iterated. See Users.list.
         """
-        query = _Requests.list_query(
-            limit=limit, sort=sort, role=role, status=status, q=q, email_domain=email_domain,
-            group=group, created_after=created_after, created_before=created_before,
-            account_id=account_id,
-        )  # fmt: skip
+        query, cursor = _Requests.list_query(params)
         return AsyncPaginator(lambda: self._fetch_page(query, cursor, timeout))
 
     async def _fetch_page(
@@ -492,7 +407,7 @@ class AsyncUsers:
             return await self._fetch_page(query, next_cursor, timeout)
 
         def parse(response: httpx.Response) -> AsyncPage[User]:
-            users, next_cursor, previous_cursor = _adapter().parse_user_page(response)
+            users, next_cursor, previous_cursor = _lazy.models.parse_user_page(response)
             return AsyncPage(
                 users, cursor=cursor, next_cursor=next_cursor, previous_cursor=previous_cursor,
                 http_response=response, fetch=fetch,

@@ -1,0 +1,156 @@
+"""Responses into the generated models: the response side of the facade.
+
+Loaded on first use (`_lazy.models`), not with `import users_sdk`: it brings in
+the generated attrs models, attrs and dateutil.
+
+Nearly every response matches the spec exactly, and the builders `make
+generate` wrote (users_api_client.sdk.builders) turn it into a model in one
+pass. They keep what a newer API adds: fields the spec does not know go to
+`additional_properties`, enum values it does not know stay plain strings.
+Anything else they refuse, and the general path here explains it: an
+UnexpectedResponseError naming the field, or the generated `from_dict`'s own
+answer for what it accepts and the builder does not (a date-time only
+dateutil can read, say).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+import httpx
+
+from users_api_client.models import Invitation, Problem, User
+from users_api_client.sdk.builders import FIELD_ERROR, INVITATION, PROBLEM, USER, Shape
+
+from ._exceptions import UnexpectedResponseError
+
+__all__ = ["decode_json", "parse_invitation", "parse_problem", "parse_user", "parse_user_page"]
+
+_T = TypeVar("_T")
+
+
+def decode_json(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise UnexpectedResponseError(
+            f"the body is not valid JSON ({error})",
+            response=response,
+            body=_text_excerpt(response),
+        ) from None
+    except RecursionError:
+        # json.loads recurses per level: a body such as "[[[[..." 100,000 deep
+        # (no answer this API gives) would otherwise escape as a RecursionError.
+        raise UnexpectedResponseError(
+            "the body is JSON nested too deeply to decode",
+            response=response,
+            body=_text_excerpt(response),
+        ) from None
+
+
+def parse_user(response: httpx.Response) -> User:
+    data = decode_json(response)
+    user = USER.build(data)
+    return user if user is not None else _parse(USER, data, response)
+
+
+def parse_invitation(response: httpx.Response) -> Invitation:
+    data = decode_json(response)
+    invitation = INVITATION.build(data)
+    return invitation if invitation is not None else _parse(INVITATION, data, response)
+
+
+def parse_user_page(response: httpx.Response) -> tuple[list[User], str | None, str | None]:
+    """The users of one page, its next cursor and its previous cursor."""
+    data = decode_json(response)
+    if not isinstance(data, dict):
+        raise UnexpectedResponseError("a page must be a JSON object", response=response, body=data)
+    items = data.get("items")
+    if not isinstance(items, list):
+        raise UnexpectedResponseError("the page has no list of items", response=response, body=data)
+    next_cursor = data.get("next_cursor")
+    previous_cursor = data.get("previous_cursor")
+    for name, cursor in (("next_cursor", next_cursor), ("previous_cursor", previous_cursor)):
+        if cursor is not None and not isinstance(cursor, str):
+            raise UnexpectedResponseError(
+                f"{name} must be a string or null", response=response, body=data
+            )
+    build = USER.build
+    users = [
+        user if (user := build(item)) is not None else _parse(USER, item, response)
+        for item in items
+    ]
+    return users, next_cursor, previous_cursor
+
+
+def parse_problem(body: Any) -> Problem | None:
+    """The problem document in an error body, or None when it is not one."""
+    problem = PROBLEM.build(body)
+    if problem is not None or not isinstance(body, dict):
+        return problem
+    if _type_errors(PROBLEM, body):
+        return None
+    errors = body.get("errors")
+    if isinstance(errors, list) and not all(
+        isinstance(e, dict) and not _type_errors(FIELD_ERROR, e) for e in errors
+    ):
+        return None
+    try:
+        return Problem.from_dict(body)
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        return None
+
+
+def _text_excerpt(response: httpx.Response) -> str:
+    return response.content[:2000].decode("utf-8", errors="replace")
+
+
+def _type_errors(shape: Shape[Any], data: dict[str, Any]) -> list[str]:
+    """Fields of `data` whose JSON type is not one the spec gives."""
+    return [
+        f"field {name!r} should be {_describe(expected)}, got {type(data[name]).__name__}"
+        for name, expected in shape.json_types.items()
+        if name in data and not isinstance(data[name], expected)
+    ]
+
+
+def _describe(expected: tuple[type, ...]) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
+             list: "an array", dict: "an object", type(None): "null"}  # fmt: skip
+    return " or ".join(dict.fromkeys(names.get(t, t.__name__) for t in expected))
+
+
+def _parse(shape: Shape[_T], data: Any, response: httpx.Response) -> _T:
+    """The general path, for data the builder refused: explain it, or accept
+    what the generated from_dict accepts."""
+    name = shape.model.__name__
+    if not isinstance(data, dict):
+        raise UnexpectedResponseError(
+            f"expected a {name} object, got {type(data).__name__}", response=response, body=data
+        )
+    problems = _type_errors(shape, data)
+    if problems:
+        raise UnexpectedResponseError(
+            f"{name}: {'; '.join(problems)}", response=response, body=data
+        )
+    # from_dict refuses enum values it does not know: parse with a known value
+    # in place, then put the new one back, so a value the API added later does
+    # not make the whole object unreadable.
+    unknown = {
+        field: value
+        for field, allowed in shape.enums.items()
+        if isinstance(value := data.get(field), str) and value not in allowed
+    }
+    known = {**data, **{field: min(shape.enums[field]) for field in unknown}}
+    try:
+        parsed: _T = shape.model.from_dict(known)  # type: ignore[attr-defined]
+    except KeyError as missing:
+        raise UnexpectedResponseError(
+            f"{name}: the required field {missing} is missing", response=response, body=data
+        ) from None
+    except (TypeError, ValueError, AttributeError, OverflowError) as error:
+        raise UnexpectedResponseError(f"{name}: {error}", response=response, body=data) from None
+    for field, value in unknown.items():
+        setattr(parsed, field, value)
+    return parsed

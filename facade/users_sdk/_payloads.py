@@ -1,0 +1,99 @@
+"""Request bodies and queries from the caller's arguments, checked by the kind
+of each field that the spec gives (users_api_client.sdk.params).
+
+Nothing here names a field: a field or parameter the spec gains is checked by
+its kind after `make generate`, with no change here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from . import _validation as check
+from ._exceptions import InvalidArgumentError, InvalidArgumentTypeError
+from ._spec import Kind
+
+_Check = Callable[[str, Any], Any]
+
+# How a value of each kind is checked, and made ready for the wire.
+_BODY_CHECKS: dict[str, _Check] = {
+    "text": check.text,
+    "enum": check.text,  # any string: values the API added later can be sent
+    "integer": check.integer,
+    "number": check.number,
+    "flag": check.boolean,
+    "instant": lambda name, value: check.instant(name, value).isoformat(),
+    "list": check.string_list,  # of text or enum values; other items: any list
+    "map": check.string_map,
+    "model": check.body_mapping,
+}
+_QUERY_CHECKS: dict[str, _Check] = {
+    **_BODY_CHECKS,
+    # An empty filter matches nothing useful; the API refuses most of them.
+    "text": check.non_empty,
+    "enum": check.non_empty,
+    "list": check.one_or_many,
+}
+
+
+def body(
+    name: str,
+    kinds: Mapping[str, Kind],
+    given: object,
+    fields: Mapping[str, Any],
+    *,
+    elsewhere: Mapping[str, Kind] | None = None,
+    elsewhere_name: str = "",
+) -> dict[str, Any]:
+    """The JSON body of `name` (UserCreate, ...) from a dict or model and keyword fields.
+
+    Keyword fields win over the body. Known fields are checked by kind; unknown
+    ones pass through untouched, for fields the API gained after this SDK. A
+    field only `elsewhere` has (another operation's body) is refused: the API
+    would silently ignore it.
+    """
+    payload = check.body_mapping(name, given) if given is not None else {}
+    payload.update(fields)
+    for key, value in payload.items():
+        kind = kinds.get(key)
+        if kind is None:
+            if elsewhere is not None and key in elsewhere:
+                raise InvalidArgumentError(f"{key} only applies to {elsewhere_name}, not to {name}")
+            continue
+        if value is None:
+            if not kind.nullable:
+                raise InvalidArgumentTypeError(
+                    f"{key} cannot be None; leave it out to keep the current value"
+                )
+        else:
+            payload[key] = _checked(_BODY_CHECKS, kind, key, value)
+    missing = [key for key, kind in kinds.items() if kind.required and key not in payload]
+    if missing:
+        raise InvalidArgumentError(f"{', '.join(missing)} is required in {name}")
+    return payload
+
+
+def query(operation: str, kinds: Mapping[str, Kind], given: Mapping[str, Any]) -> dict[str, Any]:
+    """The query of `operation` from keyword arguments; None leaves a parameter out."""
+    checked: dict[str, Any] = {}
+    for key, value in given.items():
+        kind = kinds.get(key)
+        if kind is None:
+            raise InvalidArgumentTypeError(
+                f"{operation}() got an unexpected keyword argument {key!r}; "
+                f"it takes {', '.join(kinds)}"
+            )
+        if value is None:
+            continue
+        value = _checked(_QUERY_CHECKS, kind, key, value)
+        if kind.minimum is not None or kind.maximum is not None:
+            check.within(key, value, kind.minimum, kind.maximum)
+        checked[key] = value
+    return checked
+
+
+def _checked(checks: Mapping[str, _Check], kind: Kind, key: str, value: Any) -> Any:
+    if kind.kind == "list" and kind.items not in ("text", "enum"):
+        return check.any_list(key, value)
+    return checks[kind.kind](key, value)

@@ -1,0 +1,33 @@
+"""What `make generate` wrote about the requests of openapi.yaml, as the
+facade uses it (the response side is in `_models.py`).
+
+Cheap to import: these generated modules import nothing but the standard
+library, so `import users_sdk` can load them.
+"""
+
+from __future__ import annotations
+
+from users_api_client.sdk import requests
+from users_api_client.sdk.names import MODELS, TYPES
+from users_api_client.sdk.params import (
+    CREATE_USER_BODY,
+    LIST_USERS_QUERY,
+    UPDATE_USER_BODY,
+    Kind,
+    ListUsersParams,
+    UserCreateParams,
+    UserUpdateParams,
+)
+
+__all__ = [
+    "CREATE_USER_BODY",
+    "LIST_USERS_QUERY",
+    "MODELS",
+    "TYPES",
+    "UPDATE_USER_BODY",
+    "Kind",
+    "ListUsersParams",
+    "UserCreateParams",
+    "UserUpdateParams",
+    "requests",
+]

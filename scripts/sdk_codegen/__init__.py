@@ -1,0 +1,48 @@
+"""The project's own generation step: support code for the users_sdk facade,
+written from openapi.yaml into `users_api_client/sdk/` next to what
+openapi-python-client writes (`scripts/generate.py` runs both).
+
+Every field-level fact the facade needs (field kinds and nullability, the
+keyword arguments of its methods, enum values, request shapes, model builders,
+model names) is written here from the spec, so that an additive spec change
+reaches users through `make generate` alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import render_builders, render_exports, render_params, render_requests
+from .spec import Spec, SpecError
+
+__all__ = ["SUBPACKAGE", "Spec", "SpecError", "write"]
+
+SUBPACKAGE = "sdk"
+
+_PACKAGE_DOC = '''"""Written by the project's generation step (scripts/sdk_codegen) from
+openapi.yaml, for the users_sdk facade: what each request takes (params),
+how to build it (requests), fast model builders (builders), and the names of
+the models (names, exports).
+"""
+'''
+
+
+def write(spec_path: Path, package_dir: Path) -> list[Path]:
+    """Write the support modules into `package_dir/sdk/`; returns their paths."""
+    spec = Spec.load(spec_path)
+    target = package_dir / SUBPACKAGE
+    target.mkdir()
+    modules = {
+        "__init__.py": _PACKAGE_DOC,
+        "params.py": render_params.render(spec),
+        "requests.py": render_requests.render(spec),
+        "builders.py": render_builders.render(spec),
+        "names.py": render_exports.render_names(spec),
+        "exports.py": render_exports.render_exports(spec),
+    }
+    written = []
+    for name, text in modules.items():
+        path = target / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

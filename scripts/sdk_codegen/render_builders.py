@@ -1,0 +1,222 @@
+"""Writes `users_api_client/sdk/builders.py`: fast model builders, and each
+response model's shape.
+
+A builder turns decoded JSON into a generated model in one straight pass, as
+attrs writes its own `__init__`: read every field, check its JSON type, parse
+the date-times, build nested models, set the attributes. It only ever accepts
+data that matches the spec (enum values it does not know are kept as plain
+strings, and fields it does not know go to `additional_properties`, as the
+generated `from_dict` does); anything else makes it return None, and the
+facade's general path then explains what is wrong. The shapes give that path
+each field's JSON types and enum values.
+"""
+
+from __future__ import annotations
+
+from .spec import ENUM, FLAG, INSTANT, INTEGER, LIST, MAP, MODEL, NUMBER, TEXT, Model, Spec, Value
+from .text import constant_name, render_module, tuple_literal
+
+_TYPE_CHECK = {
+    TEXT: "type({v}) is str",
+    ENUM: "type({v}) is str",  # any string: values added to the API later are kept
+    INTEGER: "type({v}) is int",
+    NUMBER: "(type({v}) is float or type({v}) is int)",
+    FLAG: "type({v}) is bool",
+    LIST: "type({v}) is list",
+    MAP: "type({v}) is dict",
+    MODEL: "type({v}) is dict",
+}
+_JSON_TYPES = {
+    TEXT: "str",
+    ENUM: "str",
+    INSTANT: "str",
+    INTEGER: "int",
+    NUMBER: "int, float",
+    FLAG: "bool",
+    LIST: "list",
+    MAP: "dict",
+    MODEL: "dict",
+}
+
+
+def builder_name(model: str, spec: Spec) -> str:
+    return f"build_{spec.models[model].module}"
+
+
+def _absent(var: str, value: Value, required: bool) -> list[str]:
+    """Conditions under which `var` holds no value to check or convert."""
+    conditions = [] if required else [f"{var} is UNSET"]
+    return conditions + ([f"{var} is None"] if value.nullable else [])
+
+
+def _guarded(var: str, value: Value, required: bool, statements: list[str]) -> list[str]:
+    """`statements` run only when the field holds a value."""
+    absent = _absent(var, value, required)
+    if not absent:
+        return [f"    {line}" for line in statements]
+    present = " and ".join(c.replace(" is ", " is not ") for c in absent)
+    return [f"    if {present}:", *(f"        {line}" for line in statements)]
+
+
+def _builder(model: Model, spec: Spec) -> list[str]:
+    name = model.name
+    lines = [
+        f"def {builder_name(name, spec)}(data: Any) -> {name} | None:",
+        f'    """A {name} from JSON that matches the spec, else None."""',
+        "    if type(data) is not dict:",
+        "        return None",
+    ]
+    if model.free_form:
+        lines += [f"    obj = new({name})", "    obj.additional_properties = dict(data)"]
+        return [*lines, "    return obj", "", ""]
+    variables = {field.python_name: f"v{index}" for index, field in enumerate(model.fields)}
+    required = [f for f in model.fields if f.required]
+    optional = [f for f in model.fields if not f.required]
+    if required:
+        lines.append("    try:")
+        lines += [f"        {variables[f.python_name]} = data[{f.json_name!r}]" for f in required]
+        lines += ["    except KeyError:", "        return None"]
+    lines += [
+        f"    {variables[f.python_name]} = data.get({f.json_name!r}, UNSET)" for f in optional
+    ]
+    checks = []
+    for field in model.fields:
+        if field.value.kind == INSTANT:
+            continue  # checked by parsing it below
+        var = variables[field.python_name]
+        check = _TYPE_CHECK[field.value.kind].format(v=var)
+        absent = _absent(var, field.value, field.required)
+        checks.append(f"({' or '.join([*absent, check])})" if absent else check)
+    if checks:
+        lines += ["    if not (", "        " + "\n        and ".join(checks), "    ):"]
+        lines += ["        return None"]
+    instants = [f for f in model.fields if f.value.kind == INSTANT]
+    if instants:
+        lines.append("    try:")
+        for field in instants:
+            var = variables[field.python_name]
+            lines += [
+                f"    {line}"
+                for line in _guarded(var, field.value, field.required, [f"{var} = fromiso({var})"])
+            ]
+        # fromisoformat raises TypeError for a value that is not a string.
+        lines += ["    except (TypeError, ValueError):", "        return None"]
+    for field in model.fields:
+        var = variables[field.python_name]
+        value = field.value
+        if value.kind == MAP and value.model is not None and spec.models[value.model].free_form:
+            # Built in line, a call less per item: all its own builder does.
+            statements = [
+                f"{var}_map = new({value.model})",
+                f"{var}_map.additional_properties = dict({var})",
+                f"{var} = {var}_map",
+            ]
+        elif value.kind in (MAP, MODEL) and value.model is not None:
+            statements = [
+                f"{var} = {builder_name(value.model, spec)}({var})",
+                f"if {var} is None:",
+                "    return None",
+            ]
+        elif value.kind == LIST and value.items is not None and value.items.model is not None:
+            statements = [
+                f"{var} = [{builder_name(value.items.model, spec)}(item) for item in {var}]",
+                f"if any(item is None for item in {var}):",
+                "    return None",
+            ]
+        else:
+            continue
+        lines += _guarded(var, value, field.required, statements)
+    lines.append(f"    obj = new({name})")
+    lines += [f"    obj.{f.python_name} = {variables[f.python_name]}" for f in model.fields]
+    known = " + ".join(
+        [str(len(required))] + [f"({variables[f.python_name]} is not UNSET)" for f in optional]
+    )
+    keys = f"_{constant_name(model.module)}_KEYS"
+    lines += [
+        f"    if len(data) == {known}:",
+        "        obj.additional_properties = {}",
+        "    else:",
+        f"        obj.additional_properties = {{k: v for k, v in data.items() if k not in {keys}}}",
+        "    return obj",
+        "",
+        "",
+    ]
+    names = ", ".join(repr(f.json_name) for f in model.fields)
+    return [f"{keys}: Final = frozenset({{{names}}})", "", "", *lines]
+
+
+def _json_types(value: Value) -> str:
+    types = _JSON_TYPES[value.kind] + (", type(None)" if value.nullable else "")
+    return f"({types})" if "," in types else f"({types},)"
+
+
+def _shape(model: Model, spec: Spec) -> list[str]:
+    json_types = "".join(
+        f"        {f.json_name!r}: {_json_types(f.value)},\n" for f in model.fields
+    ).rstrip("\n")
+    enums = "".join(
+        f"        {f.json_name!r}: frozenset({tuple_literal(spec.enums[f.value.enum].values)}),\n"
+        for f in model.fields
+        if f.value.kind == ENUM and f.value.enum is not None
+    ).rstrip("\n")
+    return [
+        f"{constant_name(model.module)}: Final = Shape(",
+        f"    {model.name},",
+        f"    {builder_name(model.name, spec)},",
+        "    {",
+        *([json_types] if json_types else []),
+        "    },",
+        "    {",
+        *([enums] if enums else []),
+        "    },",
+        ")",
+        "",
+    ]
+
+
+def render(spec: Spec) -> str:
+    models = spec.response_models()
+    lines = [
+        '"""Fast builders of the response models, and their shapes (from openapi.yaml).',
+        "",
+        "A builder turns decoded JSON into a model in one pass, as attrs writes its",
+        "own __init__. It accepts only data that matches the spec: enum values it",
+        "does not know stay plain strings and fields it does not know go to",
+        "`additional_properties`, as with `from_dict`. Anything else gives None: the",
+        "caller then explains what is wrong from the model's Shape.",
+        "",
+        "The attributes are set directly on a new object, which is what the attrs",
+        "__init__ of these classes does: the generator gives them no validators,",
+        "converters or frozen fields (tests/unit/test_builders.py checks it).",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "import datetime",
+        "from collections.abc import Callable, Mapping",
+        "from typing import Any, Final, Generic, NamedTuple, TypeVar",
+        "",
+        "from ..models import " + ", ".join(sorted(m.name for m in models)),
+        "from ..types import UNSET",
+        "",
+        'T = TypeVar("T")',
+        "new = object.__new__",
+        "fromiso = datetime.datetime.fromisoformat",
+        "",
+        "",
+        "class Shape(NamedTuple, Generic[T]):",
+        '    """A response model: its builder, the JSON types each field may have,',
+        '    and the known values of its enum fields."""',
+        "",
+        "    model: type[T]",
+        "    build: Callable[[Any], T | None]",
+        "    json_types: Mapping[str, tuple[type, ...]]",
+        "    enums: Mapping[str, frozenset[str]]",
+        "",
+        "",
+    ]
+    for model in models:
+        lines += _builder(model, spec)
+    for model in models:
+        lines += _shape(model, spec)
+    return render_module(lines)

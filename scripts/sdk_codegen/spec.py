@@ -1,0 +1,259 @@
+"""openapi.yaml read into the facts the SDK's generated support code is written from.
+
+Names follow the generator's own rules (openapi_python_client.strings), so a
+field here is the attribute the generated attrs model has, and a model name is
+the class the generator wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_python_client.strings import ClassName, PythonIdentifier, snake_case
+
+HTTP_METHODS = ("get", "put", "post", "patch", "delete")
+FIELD_PREFIX = "field_"  # the generator's default for names that are not identifiers
+
+# Kinds of values: what the facade checks, and how JSON carries them.
+TEXT, INTEGER, NUMBER, FLAG, INSTANT, ENUM, LIST, MAP, MODEL = (
+    "text", "integer", "number", "flag", "instant", "enum", "list", "map", "model",
+)  # fmt: skip
+
+
+class SpecError(Exception):
+    """The spec uses a construct the generated support code does not handle."""
+
+
+@dataclass(frozen=True)
+class Value:
+    """The kind of one field, parameter or array item."""
+
+    kind: str
+    nullable: bool = False
+    enum: str | None = None  # ENUM: the enum schema's class name
+    model: str | None = None  # MODEL, MAP: the model's class name
+    items: Value | None = None  # LIST: the kind of each item
+    minimum: int | None = None
+    maximum: int | None = None
+    min_length: int | None = None
+    default: Any = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    json_name: str
+    python_name: str
+    value: Value
+    required: bool
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str  # the generated class
+    module: str  # its module in users_api_client.models
+    fields: tuple[Field, ...]
+    free_form: bool  # only additionalProperties (such as Metadata)
+
+
+@dataclass(frozen=True)
+class Enum:
+    name: str
+    values: tuple[str, ...]  # in spec order
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str  # as on the wire
+    python_name: str
+    location: str  # query, header, path
+    value: Value
+    required: bool
+    many: bool  # an exploded array: one value or several
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    function: str  # snake_case, as the generated api module
+    method: str
+    path: str
+    parameters: tuple[Parameter, ...]
+    body: str | None  # the request body's model name
+    responses: tuple[str, ...]  # models of the JSON bodies it answers with
+
+
+class Spec:
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        schemas = document.get("components", {}).get("schemas", {})
+        self.enums: dict[str, Enum] = {}
+        self.models: dict[str, Model] = {}
+        for name, schema in schemas.items():
+            if "enum" in schema:
+                self.enums[ClassName(name, FIELD_PREFIX)] = Enum(
+                    ClassName(name, FIELD_PREFIX), tuple(schema["enum"])
+                )
+        for name, schema in schemas.items():
+            if schema.get("type") == "object":
+                self.models[ClassName(name, FIELD_PREFIX)] = self._model(name, schema)
+        self.operations = tuple(self._operations())
+
+    @classmethod
+    def load(cls, path: Path) -> Spec:
+        return cls(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+    def operation(self, operation_id: str) -> Operation:
+        return next(op for op in self.operations if op.operation_id == operation_id)
+
+    def response_models(self) -> list[Model]:
+        """Every model a response can hold, nested ones included, in spec order."""
+        reached: set[str] = set()
+        pending = [name for op in self.operations for name in op.responses]
+        while pending:
+            name = pending.pop()
+            if name in reached:
+                continue
+            reached.add(name)
+            for field in self.models[name].fields:
+                value = field.value.items if field.value.kind == LIST else field.value
+                if value is not None and value.model is not None:
+                    pending.append(value.model)
+        return [model for name, model in self.models.items() if name in reached]
+
+    def request_models(self) -> list[Model]:
+        names = {op.body for op in self.operations if op.body is not None}
+        return [model for name, model in self.models.items() if name in names]
+
+    # ---- reading ------------------------------------------------------------------
+
+    def _resolve(self, node: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+        """The node a $ref points at, and the schema name when it is one."""
+        name = None
+        while "$ref" in node:
+            reference = node["$ref"]
+            if not reference.startswith("#/"):
+                raise SpecError(f"only local $ref are supported, not {reference!r}")
+            target: Any = self.document
+            for part in reference.removeprefix("#/").split("/"):
+                target = target[part]
+            if reference.startswith("#/components/schemas/"):
+                name = ClassName(reference.rsplit("/", 1)[1], FIELD_PREFIX)
+            node = target
+        return node, name
+
+    def _model(self, name: str, schema: dict[str, Any]) -> Model:
+        required = set(schema.get("required", []))
+        fields = tuple(
+            Field(
+                json_name=json_name,
+                python_name=PythonIdentifier(json_name, FIELD_PREFIX),
+                value=self._value(property_schema, f"{name}.{json_name}"),
+                required=json_name in required,
+            )
+            for json_name, property_schema in schema.get("properties", {}).items()
+        )
+        return Model(
+            name=ClassName(name, FIELD_PREFIX),
+            module=snake_case(name),
+            fields=fields,
+            free_form=not fields and bool(schema.get("additionalProperties")),
+        )
+
+    def _value(self, node: dict[str, Any], where: str) -> Value:
+        description = node.get("description", "")
+        schema, name = self._resolve(node)
+        description = description or schema.get("description", "")
+        types = schema.get("type")
+        type_list = types if isinstance(types, list) else [types]
+        nullable = "null" in type_list
+        kinds = [t for t in type_list if t != "null"]
+        if len(kinds) != 1:
+            raise SpecError(f"{where}: a type of {types!r} is not supported")
+        (json_type,) = kinds
+        common: dict[str, Any] = {
+            "nullable": nullable,
+            "default": schema.get("default"),
+            "description": " ".join(description.split()),
+        }
+        if "enum" in schema:
+            if json_type != "string" or name is None:
+                raise SpecError(f"{where}: only named string enums are supported")
+            return Value(ENUM, enum=name, **common)
+        if json_type == "string":
+            kind = INSTANT if schema.get("format") == "date-time" else TEXT
+            return Value(kind, min_length=schema.get("minLength"), **common)
+        if json_type == "integer":
+            return Value(
+                INTEGER, minimum=schema.get("minimum"), maximum=schema.get("maximum"), **common
+            )
+        if json_type == "number":
+            return Value(NUMBER, **common)
+        if json_type == "boolean":
+            return Value(FLAG, **common)
+        if json_type == "array":
+            return Value(LIST, items=self._value(schema["items"], f"{where}[]"), **common)
+        if json_type == "object":
+            if name is None:
+                raise SpecError(f"{where}: an inline object; give it a name in components")
+            properties = schema.get("properties")
+            return Value(MAP if not properties else MODEL, model=name, **common)
+        raise SpecError(f"{where}: type {json_type!r} is not supported")
+
+    def _operations(self) -> Iterator[Operation]:
+        for path, item in self.document.get("paths", {}).items():
+            shared = item.get("parameters", [])
+            for method in HTTP_METHODS:
+                if method not in item:
+                    continue
+                operation = item[method]
+                operation_id = operation["operationId"]
+                parameters = tuple(
+                    self._parameter(raw, operation_id)
+                    for raw in [*shared, *operation.get("parameters", [])]
+                )
+                body = None
+                if "requestBody" in operation:
+                    content, _ = self._resolve(operation["requestBody"])
+                    _, body = self._resolve(content["content"]["application/json"]["schema"])
+                responses = []
+                for response in operation.get("responses", {}).values():
+                    resolved, _ = self._resolve(response)
+                    for media_type, media in resolved.get("content", {}).items():
+                        if not media_type.endswith("json"):  # problem+json too
+                            continue
+                        _, model = self._resolve(media["schema"])
+                        if model is not None and model not in responses:
+                            responses.append(model)
+                yield Operation(
+                    operation_id=operation_id,
+                    function=snake_case(operation_id),
+                    method=method.upper(),
+                    path=path,
+                    parameters=parameters,
+                    body=body,
+                    responses=tuple(responses),
+                )
+
+    def _parameter(self, raw: dict[str, Any], operation_id: str) -> Parameter:
+        parameter, _ = self._resolve(raw)
+        name = parameter["name"]
+        value = self._value(
+            {**parameter["schema"], "description": parameter.get("description", "")},
+            f"{operation_id}({name})",
+        )
+        many = value.kind == LIST
+        if many and parameter.get("explode", parameter.get("style", "form") == "form") is False:
+            raise SpecError(f"{operation_id}({name}): only exploded arrays are supported")
+        return Parameter(
+            name=name,
+            python_name=PythonIdentifier(name, FIELD_PREFIX),
+            location=parameter["in"],
+            value=value,
+            required=bool(parameter.get("required")),
+            many=many,
+        )

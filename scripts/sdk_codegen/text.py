@@ -1,0 +1,31 @@
+"""Small helpers for writing Python source text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openapi_python_client.strings import pascal_case
+
+
+def py_literal(value: Any) -> str:
+    """A Python literal of a JSON value (str, int, float, bool, None)."""
+    return repr(value)
+
+
+def pascal(snake: str) -> str:
+    return pascal_case(snake)
+
+
+def constant_name(snake: str) -> str:
+    return snake.upper()
+
+
+def render_module(lines: list[str]) -> str:
+    """The module's text; the pinned ruff formats it after it is written."""
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def tuple_literal(values: list[Any] | tuple[Any, ...]) -> str:
+    """A tuple literal on one line (ruff keeps it so: no magic trailing comma)."""
+    items = ", ".join(py_literal(value) for value in values)
+    return f"({items},)" if len(values) == 1 else f"({items})"

@@ -19,13 +19,8 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from . import _lazy
-from ._base_client import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    BaseClient,
-    ClientSettings,
-    tls_verify,
-)
+from ._base_client import BaseClient
+from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientSettings, tls_verify
 from ._http_clients import DefaultAsyncHttpxClient, DefaultHttpxClient
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from .resources.users import AsyncUsers, Users

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ._base_client import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
+from ._config import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
 
 PLACEHOLDER_BASE_URL = "http://users-api.test"
 STABLE_DATE = "Thu, 01 Jan 2026 00:00:00 GMT"

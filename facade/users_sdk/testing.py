@@ -35,8 +35,8 @@ from typing import Any
 import pytest
 
 from . import _scrub
-from ._base_client import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
 from ._client import AsyncUsersClient, UsersClient
+from ._config import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
 from ._scrub import PLACEHOLDER_BASE_URL, scrub_body, scrub_cassette
 
 __all__ = [

@@ -1,0 +1,249 @@
+"""A client's configuration: where the settings come from (arguments, then the
+environment), and the checks that turn a bad one into a ConfigurationError
+before any request is sent. TLS settings too: what `verify=` may be.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import ssl
+import sys
+from collections.abc import Mapping
+
+import httpx
+
+from . import _retries
+from ._exceptions import ConfigurationError
+from ._logging import redact_secret
+from ._types import NotGiven, TimeoutTypes
+from ._validation import brief
+from ._version import __version__
+
+__all__ = [
+    "API_KEY_ENV",
+    "BASE_URL_ENV",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "MAX_TIMEOUT",
+    "TOKEN_ENV",
+    "ClientSettings",
+    "checked_timeout",
+    "tls_verify",
+]
+
+BASE_URL_ENV = "USERS_API_BASE_URL"
+TOKEN_ENV = "USERS_API_TOKEN"
+API_KEY_ENV = "USERS_API_KEY"
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_MAX_RETRIES = _retries.DEFAULT_MAX_RETRIES
+# Longer waits than a day are not timeouts; inf and NaN made the sync transport
+# raise OverflowError/ValueError at the first request. None means no timeout.
+MAX_TIMEOUT = 24 * 3600.0
+# RFC 9110 field names; values: visible ASCII, space and tab (no CR/LF to split the header).
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+
+_USER_AGENT = f"users-sdk/{__version__} python/{sys.version_info.major}.{sys.version_info.minor}"
+
+
+class ClientSettings:
+    """The validated configuration of a client; with_options() derives new ones."""
+
+    __slots__ = ("api_key", "base_url", "headers", "max_retries", "timeout", "token")
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None,
+        token: str | None,
+        api_key: str | None,
+        timeout: TimeoutTypes,
+        max_retries: int,
+        headers: Mapping[str, str] | None,
+    ) -> None:
+        base_url = base_url if base_url is not None else os.environ.get(BASE_URL_ENV)
+        if token is None and api_key is None:
+            token = os.environ.get(TOKEN_ENV) or None
+            api_key = None if token else (os.environ.get(API_KEY_ENV) or None)
+        self.base_url = _checked_base_url(base_url)
+        self.token = _checked_secret("token", token)
+        self.api_key = _checked_secret("api_key", api_key)
+        if self.token is None and self.api_key is None:
+            raise ConfigurationError(
+                f"no credential: pass token= or api_key=, or set {TOKEN_ENV} or {API_KEY_ENV}"
+            )
+        if self.token is not None and self.api_key is not None:
+            raise ConfigurationError("pass token= or api_key=, not both")
+        self.timeout = checked_timeout(timeout)
+        self.max_retries = _checked_max_retries(max_retries)
+        self.headers = _checked_headers(headers)
+
+    def derive(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int | NotGiven,
+        headers: Mapping[str, str] | NotGiven,
+    ) -> ClientSettings:
+        derived = object.__new__(ClientSettings)
+        derived.base_url = self.base_url
+        derived.token = self.token
+        derived.api_key = self.api_key
+        derived.timeout = (
+            self.timeout if isinstance(timeout, NotGiven) else checked_timeout(timeout)
+        )
+        derived.max_retries = (
+            self.max_retries
+            if isinstance(max_retries, NotGiven)
+            else _checked_max_retries(max_retries)
+        )
+        derived.headers = (
+            self.headers
+            if isinstance(headers, NotGiven)
+            else {**self.headers, **_checked_headers(headers)}
+        )
+        return derived
+
+    def default_headers(self) -> dict[str, str]:
+        headers = {"User-Agent": _USER_AGENT, "Accept": "application/json"}
+        headers.update(self.headers)
+        if self.token is not None:
+            headers["Authorization"] = f"Bearer {self.token}"
+        else:
+            assert self.api_key is not None
+            headers["X-API-Key"] = self.api_key
+        return headers
+
+    def describe(self) -> str:
+        """For repr(): everything but the credential's value."""
+        credential = (
+            f"token={redact_secret(self.token)}"
+            if self.token is not None
+            else f"api_key={redact_secret(self.api_key)}"
+        )
+        return (
+            f"base_url={self.base_url!r}, {credential}, timeout={self.timeout!r}, "
+            f"max_retries={self.max_retries}"
+        )
+
+
+def _checked_base_url(base_url: str | None) -> str:
+    if not base_url:
+        raise ConfigurationError(f"no base URL: pass base_url='https://...' or set {BASE_URL_ENV}")
+    if not isinstance(base_url, str):
+        raise ConfigurationError(f"base_url must be a str, not {type(base_url).__name__}")
+    shown = _shown_url(base_url)
+    try:
+        url = httpx.URL(base_url)
+        # Encode it now as the first request would (the path, and the host as the
+        # resolver will): a lone surrogate or an empty DNS label ("a..b") escaped
+        # as UnicodeError from that request instead of failing here.
+        httpx.Request("GET", base_url.rstrip("/") + "/v1/users")
+        url.raw_host.decode("ascii").encode("idna")
+    except (httpx.InvalidURL, ValueError) as error:  # UnicodeError is a ValueError
+        raise ConfigurationError(f"base_url {shown} is not a URL: {error}") from None
+    if url.scheme not in {"http", "https"} or not url.host:
+        raise ConfigurationError(f"base_url {shown} must be an http:// or https:// URL with a host")
+    if url.userinfo:
+        # It would show in repr() and in errors, and httpx would send it as Basic auth.
+        raise ConfigurationError(
+            "base_url must not contain a user name or password; "
+            "pass the credential as token= or api_key="
+        )
+    if url.query or url.fragment:
+        raise ConfigurationError(f"base_url {shown} must not have a query or a fragment")
+    return base_url.rstrip("/")
+
+
+def _shown_url(base_url: str) -> str:
+    """base_url for an error message: quoted, shortened, any user:password@ hidden."""
+    return brief(re.sub(r"(?<=//)[^/?#]*@", "[REDACTED]@", base_url))
+
+
+def _checked_secret(name: str, value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError(f"{name} must be a non-empty str")
+    if not value.isascii() or any(c in value for c in "\r\n\0"):
+        # Never echo the value: it is a credential.
+        raise ConfigurationError(f"{name} must be printable ASCII without line breaks")
+    return value
+
+
+def checked_timeout(timeout: object) -> httpx.Timeout:
+    if isinstance(timeout, httpx.Timeout):
+        for name in ("connect", "read", "write", "pool"):
+            value = getattr(timeout, name)
+            if value is not None and not _is_seconds(value):
+                raise ConfigurationError(
+                    f"timeout.{name} must be a positive number of seconds up to "
+                    f"{MAX_TIMEOUT:.0f}, or None, not {brief(value)}"
+                )
+        return timeout
+    if timeout is None:
+        return httpx.Timeout(None)
+    if not _is_seconds(timeout):
+        raise ConfigurationError(
+            f"timeout must be a positive number of seconds up to {MAX_TIMEOUT:.0f}, "
+            f"an httpx.Timeout or None (no timeout), not {brief(timeout)}"
+        )
+    assert isinstance(timeout, int | float)
+    return httpx.Timeout(float(timeout), connect=min(float(timeout), DEFAULT_TIMEOUT.connect or 5))
+
+
+def _is_seconds(value: object) -> bool:
+    # `0 < value` is False for NaN, and `<= MAX_TIMEOUT` for inf.
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= MAX_TIMEOUT
+    )
+
+
+def tls_verify(verify: object) -> bool | ssl.SSLContext:
+    """What httpx gets for `verify=`: True (the default: certifi's CAs), False (only
+    ever when asked), or a context that trusts the CA bundle at a path.
+
+    The SDK loads the path itself: httpx 0.28 deprecates `verify=<str>` with a
+    DeprecationWarning, an error wherever warnings are errors.
+    """
+    if isinstance(verify, bool | ssl.SSLContext):
+        return verify
+    if isinstance(verify, str) and verify:
+        try:
+            if os.path.isdir(verify):
+                return ssl.create_default_context(capath=verify)
+            return ssl.create_default_context(cafile=verify)
+        except (OSError, ssl.SSLError) as error:
+            raise ConfigurationError(
+                f"verify={brief(verify)}: no CA bundle could be loaded from that path ({error})"
+            ) from None
+    raise ConfigurationError(
+        f"verify must be True, False or the path of a CA bundle, not {brief(verify)}"
+    )
+
+
+def _checked_max_retries(max_retries: object) -> int:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ConfigurationError(f"max_retries must be an int >= 0, not {brief(max_retries)}")
+    return max_retries
+
+
+def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    if headers is None:
+        return {}
+    if not isinstance(headers, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+    ):
+        raise ConfigurationError("headers must be a dict of str to str")
+    for name, value in headers.items():
+        # Checked here, not by the transport at the first request, where a bad
+        # name read as "got no response" and a non-ASCII value as UnicodeEncodeError.
+        if not _HEADER_NAME.fullmatch(name):
+            raise ConfigurationError(f"header name {brief(name)} is not a valid HTTP field name")
+        if not _HEADER_VALUE.fullmatch(value):
+            # Never echo the value: it may be a credential.
+            raise ConfigurationError(
+                f"the value of header {name!r} must be printable ASCII without line breaks"
+            )
+    return dict(headers)

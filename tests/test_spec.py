@@ -69,7 +69,7 @@ def test_validator_rejects_a_broken_copy(spec: dict[str, Any]) -> None:
 
 def test_every_operation_of_the_contract_is_there(spec: dict[str, Any]) -> None:
     found = operations(spec)
-    assert set(found) == set(CONTRACT)
+    assert set(CONTRACT) <= set(found)  # the API may grow; these must stay
     for operation_id, (method, path, success) in CONTRACT.items():
         assert found[operation_id][:2] == (method, path), operation_id
         assert success in found[operation_id][2]["responses"], operation_id
@@ -135,8 +135,9 @@ def test_listed_errors_match_the_contract(spec: dict[str, Any]) -> None:
         "resetUserPassword": {"409", "422", "429"},  # 409: an Idempotency-Key reused
         "setUserPassword": {"400", "409", "422"},
     }
-    for operation_id, (_, _, operation) in operations(spec).items():
-        assert expected[operation_id] <= set(operation["responses"]), operation_id
+    found = operations(spec)
+    for operation_id, statuses in expected.items():
+        assert statuses <= set(found[operation_id][2]["responses"]), operation_id
 
 
 def test_headers_the_sdk_relies_on(spec: dict[str, Any]) -> None:
@@ -154,22 +155,24 @@ def test_headers_the_sdk_relies_on(spec: dict[str, Any]) -> None:
 
 
 def test_user_schema_has_every_field_of_the_union(spec: dict[str, Any]) -> None:
+    """The union of the seed vendors' fields is covered: a superset, so that an
+    additive change of the spec needs no edit here."""
     schemas = spec["components"]["schemas"]
     user = schemas["User"]
-    assert set(user["properties"]) == {
+    assert set(user["properties"]) >= {
         "id", "email", "display_name", "first_name", "last_name", "username", "role",
         "status", "phone", "department", "groups", "permissions", "metadata", "account_id",
         "is_service_user", "last_login_at", "created_at", "updated_at", "version",
     }  # fmt: skip
-    assert schemas["UserRole"]["enum"] == ["owner", "admin", "member", "viewer"]
-    assert schemas["UserStatus"]["enum"] == ["invited", "active", "suspended", "deactivated"]
+    assert set(schemas["UserRole"]["enum"]) >= {"owner", "admin", "member", "viewer"}
+    assert set(schemas["UserStatus"]["enum"]) >= {"invited", "active", "suspended", "deactivated"}
     assert schemas["UserCreate"]["required"] == ["email"]
     assert "send_invite" in schemas["UserCreate"]["properties"]
     assert "required" not in schemas["UserUpdate"]
     assert set(schemas["UserPage"]["required"]) == {
         "items", "limit", "next_cursor", "previous_cursor",
     }  # fmt: skip
-    assert set(schemas["Problem"]["properties"]) == {
+    assert set(schemas["Problem"]["properties"]) >= {
         "type", "title", "status", "detail", "instance", "request_id", "errors",
     }  # fmt: skip
     assert set(schemas["FieldError"]["required"]) == {"field", "message", "code"}

@@ -1,0 +1,166 @@
+"""Everything openapi.yaml states reaches the facade's typed surface.
+
+Read from the spec itself (not from what `make generate` wrote), so a field,
+enum value, model or listUsers parameter that the typed surface misses fails
+here by name, whatever the generation step did with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import re
+import typing
+from pathlib import Path
+from typing import Any
+
+import attrs
+import httpx
+import pytest
+import yaml
+
+import users_sdk
+from users_sdk import AsyncUsersClient, UsersClient
+from users_sdk.resources.users import AsyncUsers, Users
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC: dict[str, Any] = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
+
+
+def resolve(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = SPEC
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def list_users_parameters() -> list[dict[str, Any]]:
+    operation = SPEC["paths"]["/v1/users"]["get"]
+    return [
+        parameter
+        for parameter in map(resolve, operation.get("parameters", []))
+        if parameter["in"] == "query"
+    ]
+
+
+def keyword_type(method: Any) -> Any:
+    """The TypedDict of a method's `**kwargs: Unpack[...]`."""
+    (annotation,) = [
+        p.annotation
+        for p in inspect.signature(method).parameters.values()
+        if p.kind is inspect.Parameter.VAR_KEYWORD
+    ]
+    match = re.fullmatch(r"Unpack\[(\w+)\]", annotation)
+    assert match, annotation
+    typed_dict = getattr(inspect.getmodule(method), match[1])
+    assert typing.is_typeddict(typed_dict)
+    return typed_dict
+
+
+@pytest.mark.parametrize(
+    ("method", "schema"),
+    [
+        (Users.create, "UserCreate"),
+        (AsyncUsers.create, "UserCreate"),
+        (Users.update, "UserUpdate"),
+        (AsyncUsers.update, "UserUpdate"),
+    ],
+)
+def test_every_body_field_is_a_typed_keyword_argument(method: Any, schema: str) -> None:
+    keywords = typing.get_type_hints(keyword_type(method))
+    missing = sorted(set(SCHEMAS[schema]["properties"]) - set(keywords))
+    assert missing == [], f"{method.__qualname__} has no keyword argument for {missing}"
+
+
+@pytest.mark.parametrize("method", [Users.list, AsyncUsers.list])
+def test_every_list_users_parameter_is_a_typed_keyword_argument(method: Any) -> None:
+    keywords = typing.get_type_hints(keyword_type(method))
+    missing = sorted({p["name"] for p in list_users_parameters()} - set(keywords))
+    assert missing == [], f"{method.__qualname__} has no keyword argument for {missing}"
+
+
+def test_every_schema_of_the_spec_is_exported() -> None:
+    missing = sorted(set(SCHEMAS) - set(users_sdk.__all__))
+    assert missing == [], f"users_sdk does not export {missing}"
+    for name in SCHEMAS:
+        assert getattr(users_sdk, name) is not None
+
+
+@pytest.mark.parametrize("name", [n for n, s in SCHEMAS.items() if "enum" in s])
+def test_every_enum_value_is_in_its_literal(name: str) -> None:
+    literal = getattr(users_sdk, name)
+    assert typing.get_origin(literal) is typing.Literal
+    missing = [value for value in SCHEMAS[name]["enum"] if value not in typing.get_args(literal)]
+    assert missing == [], f"users_sdk.{name} lacks {missing}"
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, s in SCHEMAS.items() if s.get("type") == "object" and "properties" in s]
+)
+def test_every_model_field_is_an_attribute(name: str) -> None:
+    fields = {field.alias for field in attrs.fields(getattr(users_sdk, name))}
+    # The generator renames a field that is not an identifier (type -> type_).
+    fields |= {alias.rstrip("_") for alias in fields}
+    missing = sorted(set(SCHEMAS[name]["properties"]) - fields)
+    assert missing == [], f"users_sdk.{name} has no attribute for {missing}"
+
+
+def sample(schema: dict[str, Any]) -> tuple[Any, list[str]]:
+    """A value for a query parameter and how it must appear on the wire."""
+    schema = resolve(schema)
+    if schema.get("type") == "array":
+        item = resolve(schema["items"])
+        values = item.get("enum", ["x1", "x2"])[:2]
+        return list(values), [str(v) for v in values]
+    if "enum" in schema:
+        return schema["enum"][0], [schema["enum"][0]]
+    if schema.get("format") == "date-time":
+        return "2026-01-02T03:04:05Z", ["2026-01-02T03:04:05+00:00"]
+    if schema.get("type") == "integer":
+        value = schema.get("minimum", 1)
+        return value, [str(value)]
+    if schema.get("type") == "boolean":
+        return True, ["true"]
+    return "abc", ["abc"]
+
+
+def sent_query(call: Any) -> httpx.QueryParams:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        page = {"items": [], "limit": 1, "next_cursor": None, "previous_cursor": None}
+        return httpx.Response(200, json=page)
+
+    call(httpx.MockTransport(handler))
+    (request,) = sent
+    return request.url.params
+
+
+@pytest.mark.parametrize("parameter", list_users_parameters(), ids=lambda p: p["name"])
+def test_every_list_users_parameter_is_sent_on_the_wire(parameter: dict[str, Any]) -> None:
+    name = parameter["name"]
+    value, expected = sample(parameter["schema"])
+
+    def sync(transport: httpx.MockTransport) -> None:
+        http = httpx.Client(transport=transport)
+        with UsersClient(base_url="http://users.test", token="t", http_client=http) as client:
+            client.users.list(**{name: value})
+        http.close()
+
+    def async_(transport: httpx.MockTransport) -> None:
+        async def main() -> None:
+            http = httpx.AsyncClient(transport=transport)
+            async with AsyncUsersClient(
+                base_url="http://users.test", token="t", http_client=http
+            ) as client:
+                await client.users.list(**{name: value})
+            await http.aclose()
+
+        asyncio.run(main())
+
+    for call in (sync, async_):
+        assert sent_query(call).get_list(name) == expected, call.__name__

@@ -13,6 +13,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 
@@ -55,6 +56,12 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
             "--" + name.replace("_", "-"), default=_env(name.upper()) or getattr(defaults, name)
         )
     parser.add_argument(
+        "--spec",
+        type=Path,
+        default=_env("SPEC") or None,
+        help="the openapi.yaml to read the users' fields from (default: the repository's)",
+    )
+    parser.add_argument(
         "--deterministic",
         action="store_true",
         default=_flag("DETERMINISTIC"),
@@ -77,6 +84,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         viewer_api_key=args.viewer_api_key,
         deterministic=args.deterministic,
         test_mode=args.test_mode,
+        spec=args.spec,
     )
 
 

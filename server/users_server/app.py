@@ -35,7 +35,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.server = state
     install_problem_handlers(app)
-    routers = [routes.router, testmode.router] if settings.test_mode else [routes.router]
+    api = routes.build_router(state.schema)
+    routers = [api, testmode.router] if settings.test_mode else [api]
     for router in routers:
         app.include_router(router)
     # Every route, for the Allow header of a 405.

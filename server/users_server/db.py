@@ -3,7 +3,8 @@
 One connection for the whole server, guarded by a lock: SQLite serialises
 writers anyway, and a single connection is the only way `:memory:` can be
 shared. Every statement elsewhere binds its values as parameters; the only
-SQL text built at run time is from fixed, whitelisted fragments.
+SQL text built at run time is from fixed, whitelisted fragments and from the
+users table's column names, which user_table.py takes from the spec and checks.
 """
 
 from __future__ import annotations
@@ -13,32 +14,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from .user_table import UserTable
+
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
-    id TEXT PRIMARY KEY,
-    email TEXT NOT NULL,
-    email_key TEXT NOT NULL UNIQUE,      -- lower-cased: emails are unique case-insensitively
-    email_domain TEXT NOT NULL,          -- lower-cased, for the email_domain filter
-    display_name TEXT NOT NULL,
-    first_name TEXT,
-    last_name TEXT,
-    username TEXT,
-    username_key TEXT UNIQUE,            -- lower-cased; NULLs do not collide
-    role TEXT NOT NULL,
-    status TEXT NOT NULL,
-    phone TEXT,
-    department TEXT,
-    groups TEXT NOT NULL,                -- JSON arrays / object
-    permissions TEXT NOT NULL,
-    metadata TEXT NOT NULL,
-    account_id TEXT,
-    is_service_user INTEGER NOT NULL,
-    last_login_at INTEGER,               -- instants: integer microseconds since the epoch
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL,
-    version INTEGER NOT NULL,
-    password_hash TEXT
-);
 CREATE TABLE IF NOT EXISTS reset_tokens (
     token_hash TEXT PRIMARY KEY,         -- sha256 of the token: the token itself is never stored
     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -76,7 +54,7 @@ def _casefold(value: str | None) -> str | None:
 
 
 class Database:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, users: UserTable) -> None:
         # The connection is shared by whatever thread serves the request
         # (uvicorn's loop, a TestClient portal); the lock serialises them.
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -86,8 +64,14 @@ class Database:
         self._conn.execute("PRAGMA foreign_keys = ON")
         self._lock = threading.RLock()
         with self._lock:
-            # executescript commits on its own; every statement is IF NOT EXISTS.
-            self._conn.executescript(_SCHEMA)
+            try:
+                # The users table first: the other tables refer to it.
+                users.install(self._conn)
+                # executescript commits on its own; every statement is IF NOT EXISTS.
+                self._conn.executescript(_SCHEMA)
+            except BaseException:
+                self._conn.close()  # a server that cannot start keeps no file open
+                raise
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

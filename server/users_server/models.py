@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
 from pydantic_core import PydanticCustomError
 
 from .problems import FieldError, field_errors, validation_error
-
-Role = Literal["owner", "admin", "member", "viewer"]
-Status = Literal["invited", "active", "suspended", "deactivated"]
-ROLES: tuple[str, ...] = ("owner", "admin", "member", "viewer")
-STATUSES: tuple[str, ...] = ("invited", "active", "suspended", "deactivated")
 
 # RFC 5321/5322 in the common, unquoted form: a dot-atom local part and a
 # domain of at least two LDH labels. ASCII only: `format: email`, not `idn-email`.
@@ -29,7 +31,7 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _EMAIL = re.compile(rf"(?P<local>{_ATOM}(?:\.{_ATOM})*)@(?P<domain>{_LABEL}(?:\.{_LABEL})+)")
 
 
-def _check_email(value: str) -> str:
+def check_email(value: str) -> str:
     match = _EMAIL.fullmatch(value)
     if not match or len(match["local"]) > 64 or len(match["domain"]) > 253:
         raise PydanticCustomError("invalid_email", "value is not a valid email address")
@@ -42,81 +44,20 @@ def _not_null(value: Any) -> Any:
     return value
 
 
-Email = Annotated[str, Field(max_length=254), AfterValidator(_check_email)]
-DisplayName = Annotated[str, Field(min_length=1, max_length=200)]
-Name = Annotated[str, Field(max_length=100)]
-Username = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
-Phone = Annotated[str, Field(max_length=40)]
-Label = Annotated[str, Field(min_length=1, max_length=100)]
-Labels = Annotated[list[Label], Field(max_length=100)]
-Metadata = Annotated[dict[str, Annotated[str, Field(max_length=500)]], Field(max_length=50)]
-AccountId = Annotated[str, Field(max_length=64)]
-
-# Fields whose schema has no "null": sending null for them is a 422, not "clear it".
-_NON_NULLABLE = (
-    "email",
-    "display_name",
-    "role",
-    "status",
-    "groups",
-    "permissions",
-    "metadata",
-    "is_service_user",
-    "send_invite",
-)
+# For a field whose schema has no "null": sending null is a 422, not "clear it"
+# (and not pydantic's type error). Before any other check of the field.
+NotNull = BeforeValidator(_not_null)
+Email = Annotated[str, Field(max_length=254), AfterValidator(check_email)]
 
 
 class RequestBody(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
 
-    @field_validator(*_NON_NULLABLE, mode="before", check_fields=False)
-    @classmethod
-    def _reject_null(cls, value: Any) -> Any:
-        return _not_null(value)
 
-
-class UserCreate(RequestBody):
-    email: Email
-    display_name: DisplayName | None = None  # None: derive it
-    first_name: Name | None = None
-    last_name: Name | None = None
-    username: Username | None = None
-    role: Role = "member"
-    status: Status = "invited"
-    phone: Phone | None = None
-    department: Name | None = None
-    groups: Labels = Field(default_factory=list)
-    permissions: Labels = Field(default_factory=list)
-    metadata: Metadata = Field(default_factory=dict)
-    account_id: AccountId | None = None
-    is_service_user: bool = False
-    send_invite: bool = False
-
-
-class UserUpdate(RequestBody):
-    """Only the fields that were sent count (`model_fields_set`); None there means "clear"."""
-
-    email: Email | None = None
-    display_name: DisplayName | None = None
-    first_name: Name | None = None
-    last_name: Name | None = None
-    username: Username | None = None
-    role: Role | None = None
-    status: Status | None = None
-    phone: Phone | None = None
-    department: Name | None = None
-    groups: Labels | None = None
-    permissions: Labels | None = None
-    metadata: Metadata | None = None
-    account_id: AccountId | None = None
-    is_service_user: bool | None = None
-
-    def changes(self) -> dict[str, Any]:
-        return self.model_dump(include=self.model_fields_set)
-
-
+# The bodies that are not about a user's fields are declared here, by hand
+# (UserCreate and UserUpdate are built from the spec: user_bodies.py).
 class PasswordResetRequest(RequestBody):
-    email: Email
+    email: Annotated[Email, NotNull]
 
 
 class PasswordSet(RequestBody):

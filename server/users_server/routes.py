@@ -8,7 +8,9 @@ field from a `null`. Mutations go through `Idempotency.run`.
 
 from __future__ import annotations
 
+import inspect
 import re
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -18,19 +20,13 @@ from starlette.responses import Response
 from .auth import Principal
 from .clock import parse_instant
 from .listing import DEFAULT_SORT, Filters, fingerprint, parse_sort
-from .models import (
-    PasswordResetRequest,
-    PasswordSet,
-    Role,
-    Status,
-    UserCreate,
-    UserUpdate,
-    parse_body,
-)
+from .models import PasswordResetRequest, PasswordSet, parse_body
 from .problems import ApiError, FieldError, validation_error
+from .user_bodies import changes, enum_list
 from .users import User
 
 if TYPE_CHECKING:
+    from .schema import ApiSchema
     from .state import ServerState
 
 router = APIRouter()
@@ -72,15 +68,49 @@ def _instant(name: str, value: str | None) -> int | None:
     return micros
 
 
-@router.get("/v1/users")
+def build_router(schema: ApiSchema) -> APIRouter:
+    """Every operation, with listUsers' role and status filters taking `schema`'s enums."""
+    enums = {"role": schema.roles, "status": schema.statuses}
+    bound = APIRouter()
+    bound.add_api_route("/v1/users", _with_enums(list_users, enums), methods=["GET"])
+    # The routes themselves, not include_router: problems.py reads each route's path_regex.
+    bound.routes.extend(router.routes)
+    return bound
+
+
+def _with_enums(
+    endpoint: Callable[..., Awaitable[Response]], enums: dict[str, tuple[str, ...]]
+) -> Callable[..., Awaitable[Response]]:
+    """`endpoint` with each `list[str]` filter named in `enums` declared as a list of its values.
+
+    FastAPI validates what a signature declares, so a value outside the enum is
+    a 422 in the same list as any other bad parameter, with pydantic's message;
+    the values are only known once a spec is read, hence a signature per app.
+    """
+    signature = inspect.signature(endpoint, eval_str=True)
+    parameters = [
+        parameter.replace(annotation=Annotated[enum_list(enums[name]) | None, Query()])
+        if name in enums
+        else parameter
+        for name, parameter in signature.parameters.items()
+    ]
+
+    async def bound(**arguments: Any) -> Response:
+        return await endpoint(**arguments)
+
+    bound.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    return bound
+
+
 async def list_users(
     request: Request,
     principal: Authenticated,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(min_length=1, max_length=1000)] = None,
     sort: Annotated[str, Query(max_length=200)] = DEFAULT_SORT,
-    role: Annotated[list[Role] | None, Query()] = None,
-    status: Annotated[list[Status] | None, Query()] = None,
+    # Lists of UserRole / UserStatus values: see build_router.
+    role: Annotated[list[str] | None, Query()] = None,
+    status: Annotated[list[str] | None, Query()] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     email_domain: Annotated[str | None, Query(min_length=1, max_length=253)] = None,
     group: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
@@ -120,8 +150,8 @@ async def create_user(request: Request, principal: Authenticated) -> Response:
     state = _state(request)
 
     def create(body: bytes) -> Response:
-        data = parse_body(body, UserCreate)
-        if data.send_invite and data.status != "invited":
+        data = parse_body(body, state.bodies.create).model_dump()
+        if data["send_invite"] and data["status"] != "invited":
             message = "an invitation can only be sent to a user created as invited"
             raise validation_error([FieldError("send_invite", message, "invite_not_applicable")])
         user, _ = state.users.create(data)
@@ -183,8 +213,8 @@ async def update_user(user_id: str, request: Request, principal: Authenticated) 
     if_match = request.headers.get("if-match") or None
 
     def update(body: bytes) -> Response:
-        changes = parse_body(body, UserUpdate).changes()
-        return _user_response(state.users.update(user_id, changes, if_match))
+        sent = changes(parse_body(body, state.bodies.update))
+        return _user_response(state.users.update(user_id, sent, if_match))
 
     return await state.idempotency.run(request, principal.credential.label, update)
 

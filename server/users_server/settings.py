@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .clock import Clock
 
@@ -24,3 +25,6 @@ class Settings:
     # Tests may inject a clock (e.g. to expire a reset token); None picks the
     # stepping clock in deterministic mode and real time otherwise.
     clock: Clock | None = None
+    # The openapi.yaml the users' fields are read from; None: the repository's.
+    # Tests point it at an evolved copy to serve a changed spec.
+    spec: Path | None = None

@@ -2,41 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .auth import Authenticator, Credential, Seed
 from .clock import Clock, SteppingClock, SystemClock
 from .cursors import CursorCodec
 from .db import Database
 from .entropy import Entropy, RandomEntropy, SeededEntropy
 from .idempotency import Idempotency
-from .models import UserCreate
 from .outbox import Outbox
 from .passwords import PasswordResets
+from .schema import load_schema
 from .settings import Settings
 from .testmode import Faults
-from .users import User, UserStore
+from .user_bodies import UserBodies
+from .user_table import UserTable
+from .users import CREATE_DEFAULTS, User, UserStore
 
-# The users the configured credentials belong to, created at start.
-SEED_USERS: dict[Seed, UserCreate] = {
-    "owner": UserCreate(
-        email="owner@example.com",
-        display_name="Olivia Owner",
-        first_name="Olivia",
-        last_name="Owner",
-        username="owner",
-        role="owner",
-        status="active",
-        account_id="acc_0001",
-    ),
-    "viewer": UserCreate(
-        email="viewer@example.com",
-        display_name="Victor Viewer",
-        first_name="Victor",
-        last_name="Viewer",
-        username="viewer",
-        role="viewer",
-        status="active",
-        account_id="acc_0001",
-    ),
+# The users the configured credentials belong to, created at start (as UserCreate bodies).
+SEED_USERS: dict[Seed, dict[str, Any]] = {
+    "owner": {
+        "email": "owner@example.com",
+        "display_name": "Olivia Owner",
+        "first_name": "Olivia",
+        "last_name": "Owner",
+        "username": "owner",
+        "role": "owner",
+        "status": "active",
+        "account_id": "acc_0001",
+    },
+    "viewer": {
+        "email": "viewer@example.com",
+        "display_name": "Victor Viewer",
+        "first_name": "Victor",
+        "last_name": "Viewer",
+        "username": "viewer",
+        "role": "viewer",
+        "status": "active",
+        "account_id": "acc_0001",
+    },
 }
 
 
@@ -54,14 +58,18 @@ class ServerState:
             secrets = [c.secret for c in self.credentials if c.kind == kind]
             if len(set(secrets)) != len(secrets) or not all(s.strip() for s in secrets):
                 raise ValueError(f"the owner and viewer {kind} credentials must differ and be set")
+        # The user's fields, as the spec declares them: storage, wire and bodies follow.
+        self.schema = load_schema(settings.spec)
+        self.bodies = UserBodies.from_schema(self.schema, CREATE_DEFAULTS)
+        table = UserTable(self.schema.user)
         self.clock: Clock = settings.clock or (
             SteppingClock() if settings.deterministic else SystemClock()
         )
         self.entropy: Entropy = SeededEntropy() if settings.deterministic else RandomEntropy()
-        self.db = Database(settings.database)
+        self.db = Database(settings.database, table)
         self.outbox = Outbox()
         self.faults = Faults()
-        self.users = UserStore(self.db, self.clock, self.entropy, self.outbox)
+        self.users = UserStore(self.db, table, self.clock, self.entropy, self.outbox)
         self.passwords = PasswordResets(self.db, self.clock, self.entropy, self.outbox)
         self.idempotency = Idempotency(self.db)
         self.auth = Authenticator(self.credentials, self._seed_user)
@@ -79,7 +87,9 @@ class ServerState:
             key = bytes.fromhex(stored)
         self.cursors = CursorCodec(key, self.db)
         for seed, data in SEED_USERS.items():
-            self._seed_ids[seed] = self.users.seed(data, last_login=seed == "owner").id
+            # Validated like a request, so defaults (and fields a spec adds) are filled in.
+            body = self.bodies.create.model_validate(data).model_dump()
+            self._seed_ids[seed] = self.users.seed(body, last_login=seed == "owner").id
 
     def _seed_user(self, seed: Seed) -> User | None:
         return self.users.get(self._seed_ids[seed])

@@ -25,7 +25,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .clock import format_instant, to_micros
-from .models import RequestBody, parse_body
+from .models import NotNull, RequestBody, parse_body
 from .problems import ApiError, problem_response
 
 if TYPE_CHECKING:
@@ -105,7 +105,8 @@ class FaultMiddleware:
 
 
 class FaultRequest(RequestBody):
-    status: Annotated[int, Field(ge=400, le=599)]
+    # Null is `null_not_allowed`, as it is for a user's `status`: one answer for one mistake.
+    status: Annotated[int, Field(ge=400, le=599), NotNull]
     count: Annotated[int, Field(ge=1, le=1000)] = 1
     retry_after: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 

@@ -8,7 +8,6 @@ directly; this is a reference server, not a layered application.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,75 +18,57 @@ from .cursors import Position
 from .db import Database
 from .entropy import Entropy
 from .listing import Filters, SortKey, SqlValue, key_columns, keyset, order_by
-from .models import UserCreate
 from .outbox import Message, Outbox
 from .problems import ApiError
+from .user_table import UserTable, quote
 
 INVITATION_LIFETIME = timedelta(days=7)
-_JSON_COLUMNS = ("groups", "permissions", "metadata")
+# Assigned by the server: no request body writes them, whatever a spec lists.
+SERVER_ASSIGNED = frozenset({"id", "created_at", "updated_at", "version", "last_login_at"})
+# createUser's defaults that the spec states only in prose ("the role defaults to member").
+CREATE_DEFAULTS = {"role": "member", "status": "invited"}
 
 
 @dataclass(frozen=True)
 class User:
-    id: str
-    email: str
-    display_name: str
-    first_name: str | None
-    last_name: str | None
-    username: str | None
-    role: str
-    status: str
-    phone: str | None
-    department: str | None
-    groups: list[str]
-    permissions: list[str]
-    metadata: dict[str, str]
-    account_id: str | None
-    is_service_user: bool
-    last_login_at: int | None
-    created_at: int
-    updated_at: int
-    version: int
+    """A user as the API shows it: the `User` schema's JSON, fields in the spec's order.
 
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> User:
-        return cls(
-            **{
-                name: json.loads(row[name]) if name in _JSON_COLUMNS else row[name]
-                for name in cls.__dataclass_fields__
-            }
-            | {"is_service_user": bool(row["is_service_user"])}
-        )
+    The properties are the fields that rules here read.
+    """
+
+    fields: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.fields["id"])
+
+    @property
+    def email(self) -> str:
+        return str(self.fields["email"])
+
+    @property
+    def role(self) -> str:
+        return str(self.fields["role"])
+
+    @property
+    def status(self) -> str:
+        return str(self.fields["status"])
+
+    @property
+    def account_id(self) -> str | None:
+        account_id: str | None = self.fields["account_id"]
+        return account_id
+
+    @property
+    def version(self) -> int:
+        return int(self.fields["version"])
 
     @property
     def etag(self) -> str:
         return f'"{self.version}"'
 
     def to_json(self) -> dict[str, Any]:
-        """The `User` schema, fields in the contract's order."""
-        return {
-            "id": self.id,
-            "email": self.email,
-            "display_name": self.display_name,
-            "first_name": self.first_name,
-            "last_name": self.last_name,
-            "username": self.username,
-            "role": self.role,
-            "status": self.status,
-            "phone": self.phone,
-            "department": self.department,
-            "groups": self.groups,
-            "permissions": self.permissions,
-            "metadata": self.metadata,
-            "account_id": self.account_id,
-            "is_service_user": self.is_service_user,
-            "last_login_at": (
-                format_instant(self.last_login_at) if self.last_login_at is not None else None
-            ),
-            "created_at": format_instant(self.created_at),
-            "updated_at": format_instant(self.updated_at),
-            "version": self.version,
-        }
+        return dict(self.fields)
 
 
 @dataclass(frozen=True)
@@ -131,49 +112,17 @@ def derive_display_name(email: str, first_name: str | None, last_name: str | Non
     return (names or email.split("@", 1)[0])[:200]
 
 
-# Columns a PATCH may set, and how a value is stored.
-_UPDATABLE = (
-    "email",
-    "display_name",
-    "first_name",
-    "last_name",
-    "username",
-    "role",
-    "status",
-    "phone",
-    "department",
-    "groups",
-    "permissions",
-    "metadata",
-    "account_id",
-    "is_service_user",
-)
-
-
-def _column_values(fields: dict[str, Any]) -> dict[str, Any]:
-    """API fields -> stored columns, including the derived lookup keys."""
-    columns: dict[str, Any] = {}
-    for name, value in fields.items():
-        if name in _JSON_COLUMNS:
-            columns[name] = json.dumps(value, ensure_ascii=False)
-        elif name == "is_service_user":
-            columns[name] = int(value)
-        else:
-            columns[name] = value
-        if name == "email":
-            columns["email_key"] = value.lower()
-            columns["email_domain"] = value.rsplit("@", 1)[1].lower()
-        if name == "username":
-            columns["username_key"] = value.lower() if value is not None else None
-    return columns
-
-
 class UserStore:
-    def __init__(self, db: Database, clock: Clock, entropy: Entropy, outbox: Outbox) -> None:
+    def __init__(
+        self, db: Database, table: UserTable, clock: Clock, entropy: Entropy, outbox: Outbox
+    ) -> None:
         self._db = db
+        self._table = table
         self._clock = clock
         self._entropy = entropy
         self._outbox = outbox
+        # What a body may set: its properties that are User fields (not send_invite).
+        self._writable = frozenset(table.names) - SERVER_ASSIGNED
 
     # -- reads ---------------------------------------------------------------
 
@@ -211,7 +160,7 @@ class UserStore:
                 before = self._any(conn, filters, sort, first, after=False, inclusive=False)
                 after = self._any(conn, filters, sort, last, after=True, inclusive=False)
                 return Page(
-                    [User.from_row(row) for row in rows],
+                    [self._user(row) for row in rows],
                     Position("next", last) if after else None,
                     Position("prev", first) if before else None,
                 )
@@ -247,18 +196,19 @@ class UserStore:
 
     # -- writes --------------------------------------------------------------
 
-    def create(self, data: UserCreate) -> tuple[User, Invitation | None]:
-        fields = data.model_dump(exclude={"send_invite"})
+    def create(self, body: dict[str, Any]) -> tuple[User, Invitation | None]:
+        """Create a user from a validated UserCreate body (defaults applied)."""
+        fields = dict(body)
         if fields["display_name"] is None:
             fields["display_name"] = derive_display_name(
-                data.email, data.first_name, data.last_name
+                fields["email"], fields.get("first_name"), fields.get("last_name")
             )
         with self._db.transaction() as conn:
-            self._check_unique(conn, data.email, data.username, exclude=None)
+            self._check_unique(conn, fields["email"], fields.get("username"), exclude=None)
             now = to_micros(self._clock.tick())
             user = self._insert(conn, fields, now)
             # One write, one instant: the invitation leaves as the user is created.
-            invitation = self._invite(conn, user, now) if data.send_invite else None
+            invitation = self._invite(conn, user, now) if fields["send_invite"] else None
         if invitation:
             self._send_invitation(user, invitation)
         return user, invitation
@@ -279,7 +229,7 @@ class UserStore:
             changed = {
                 name: value
                 for name, value in changes.items()
-                if name in _UPDATABLE and before[name] != value
+                if name in self._writable and before.get(name) != value
             }
             if not changed:
                 # Nothing differs: not a change, so no new version.
@@ -297,9 +247,9 @@ class UserStore:
                     409,
                     f"{current.id} is the last owner of its account: promote someone else first.",
                 )
-            columns = _column_values(changed)
+            columns = self._columns(changed)
             columns["updated_at"] = to_micros(self._clock.tick())
-            assignments = ", ".join(f"{name} = ?" for name in columns)
+            assignments = ", ".join(f"{quote(name)} = ?" for name in columns)
             conn.execute(
                 f"UPDATE users SET {assignments}, version = version + 1 WHERE id = ?",
                 [*columns.values(), user_id],
@@ -335,15 +285,15 @@ class UserStore:
         self._send_invitation(user, invitation)
         return invitation
 
-    def seed(self, data: UserCreate, last_login: bool) -> User:
+    def seed(self, body: dict[str, Any], last_login: bool) -> User:
         """Create a seeded user unless its email exists (a file database keeps them)."""
         with self._db.transaction() as conn:
             row = conn.execute(
-                "SELECT * FROM users WHERE email_key = ?", (data.email.lower(),)
+                "SELECT * FROM users WHERE email_key = ?", (body["email"].lower(),)
             ).fetchone()
             if row is not None:
-                return User.from_row(row)
-            user = self._insert(conn, data.model_dump(), to_micros(self._clock.tick()))
+                return self._user(row)
+            user = self._insert(conn, body, to_micros(self._clock.tick()))
             if last_login:
                 conn.execute("UPDATE users SET last_login_at = created_at WHERE id = ?", (user.id,))
             seeded = self._get(conn, user.id)
@@ -354,14 +304,28 @@ class UserStore:
 
     def _get(self, conn: sqlite3.Connection, user_id: str) -> User | None:
         row = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
-        return User.from_row(row) if row else None
+        return self._user(row) if row else None
+
+    def _user(self, row: sqlite3.Row) -> User:
+        return User(self._table.decode(row))
+
+    def _columns(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """API fields -> stored columns, including the derived lookup keys."""
+        columns = self._table.encode(fields)
+        if "email" in fields:
+            columns["email_key"] = fields["email"].lower()
+            columns["email_domain"] = fields["email"].rsplit("@", 1)[1].lower()
+        if "username" in fields:
+            username = fields["username"]
+            columns["username_key"] = username.lower() if username is not None else None
+        return columns
 
     def _insert(self, conn: sqlite3.Connection, fields: dict[str, Any], now: int) -> User:
         """Insert a user from a complete set of fields (a dumped UserCreate)."""
         user_id = self._entropy.user_id(self._db.next_sequence(conn, "users"))
-        columns = _column_values({name: fields[name] for name in _UPDATABLE})
+        columns = self._columns({k: v for k, v in fields.items() if k in self._writable})
         columns |= {"id": user_id, "created_at": now, "updated_at": now, "version": 1}
-        names = ", ".join(columns)
+        names = ", ".join(quote(name) for name in columns)
         marks = ", ".join("?" * len(columns))
         conn.execute(f"INSERT INTO users ({names}) VALUES ({marks})", list(columns.values()))
         user = self._get(conn, user_id)

@@ -1,0 +1,186 @@
+"""What the server reads from openapi.yaml, and the specs it refuses to serve."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from users_server import Settings, create_app
+from users_server.__main__ import main, parse_args
+from users_server.background import run_server
+from users_server.schema import DEFAULT_SPEC, Limits, SpecError, load_schema
+from users_server.user_table import UserTable
+
+from .helpers import OWNER
+
+Edit = Callable[[dict[str, Any]], None]
+ORIGINAL = yaml.safe_load(DEFAULT_SPEC.read_text(encoding="utf-8"))
+
+
+def write_spec(path: Path, edit: Edit) -> Path:
+    spec = copy.deepcopy(ORIGINAL)
+    edit(spec)
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def user_properties(spec: dict[str, Any]) -> dict[str, Any]:
+    properties: dict[str, Any] = spec["components"]["schemas"]["User"]["properties"]
+    return properties
+
+
+def test_the_repository_spec() -> None:
+    schema = load_schema()
+    assert schema.path == DEFAULT_SPEC
+    assert [(f.name, f.kind, f.nullable, f.required) for f in schema.user] == [
+        ("id", "text", False, True),
+        ("email", "text", False, True),
+        ("display_name", "text", False, True),
+        ("first_name", "text", True, True),
+        ("last_name", "text", True, True),
+        ("username", "text", True, True),
+        ("role", "text", False, True),
+        ("status", "text", False, True),
+        ("phone", "text", True, True),
+        ("department", "text", True, True),
+        ("groups", "string_array", False, True),
+        ("permissions", "string_array", False, True),
+        ("metadata", "string_map", False, True),
+        ("account_id", "text", True, True),
+        ("is_service_user", "boolean", False, True),
+        ("last_login_at", "date_time", True, True),
+        ("created_at", "date_time", False, True),
+        ("updated_at", "date_time", False, True),
+        ("version", "integer", False, True),
+    ]
+    assert schema.roles == ("owner", "admin", "member", "viewer")
+    assert schema.statuses == ("invited", "active", "suspended", "deactivated")
+    create = {prop.name: prop for prop in schema.user_create}
+    assert create["email"].required
+    assert create["email"].limits == Limits(max_length=254, email=True)
+    assert create["username"].limits.pattern == "^[A-Za-z0-9_.-]+$"
+    assert create["role"].limits.enum == schema.roles  # through the $ref to UserRole
+    assert (create["groups"].max_items, create["groups"].limits) == (
+        100,
+        Limits(min_length=1, max_length=100),
+    )
+    assert (create["metadata"].max_items, create["metadata"].limits) == (50, Limits(max_length=500))
+    assert (create["send_invite"].has_default, create["send_invite"].default) == (True, False)
+    assert not any(prop.required for prop in schema.user_update)
+
+
+def test_the_spec_is_read_once_per_version(tmp_path: Path) -> None:
+    path = write_spec(tmp_path / "openapi.yaml", lambda spec: None)
+    assert load_schema(path) is load_schema(path)
+
+
+def test_a_nullable_ref_through_any_of(tmp_path: Path) -> None:
+    def edit(spec: dict[str, Any]) -> None:
+        user_properties(spec)["clearance"] = {
+            "anyOf": [{"$ref": "#/components/schemas/UserRole"}, {"type": "null"}]
+        }
+
+    clearance = load_schema(write_spec(tmp_path / "s.yaml", edit)).user[-1]
+    assert (clearance.kind, clearance.nullable, clearance.limits.enum) == (
+        "text",
+        True,
+        ("owner", "admin", "member", "viewer"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ({"type": "number"}, "a number schema is not supported"),
+        ({"type": "array", "items": {"type": "object"}}, "only non-null strings"),
+        ({"type": ["string", "integer"]}, "expected one type besides null"),
+        ({"$ref": "other.yaml#/User"}, "only local #/components/ refs"),
+        ({"$ref": "#/components/schemas/Nothing"}, "points at nothing"),
+        ({"type": "string", "enum": [1, 2]}, "only an enum of strings"),
+    ],
+)
+def test_unsupported_schemas_are_refused_at_start(
+    tmp_path: Path, field: dict[str, Any], message: str
+) -> None:
+    path = write_spec(tmp_path / "s.yaml", lambda spec: user_properties(spec).update(odd=field))
+    with pytest.raises(SpecError, match=message):
+        create_app(Settings(spec=path))
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ('x"; DROP TABLE users; --', "plain identifier"),
+        ("Nickname", "plain identifier"),
+        ("email_key", "the server keeps a column"),
+    ],
+)
+def test_field_names_must_be_plain_columns(tmp_path: Path, name: str, message: str) -> None:
+    path = write_spec(
+        tmp_path / "s.yaml", lambda spec: user_properties(spec).update({name: {"type": "string"}})
+    )
+    with pytest.raises(SpecError, match=message):
+        UserTable(load_schema(path).user)
+
+
+def test_a_field_that_may_be_absent_but_not_null_is_left_out(tmp_path: Path) -> None:
+    """Not required and not nullable: the spec allows no null, so no value means no key."""
+    path = write_spec(
+        tmp_path / "s.yaml", lambda spec: user_properties(spec).update(badge={"type": "string"})
+    )
+    with run_server(Settings(port=0, spec=path)) as url:
+        me = httpx.get(f"{url}/v1/users/me", headers=OWNER).json()
+    assert "badge" not in me
+    assert list(me)[-1] == "version"
+
+
+def test_a_file_database_gains_the_columns_of_new_fields(tmp_path: Path) -> None:
+    database = str(tmp_path / "users.db")
+    with run_server(Settings(port=0, database=database)) as url:
+        created = httpx.post(f"{url}/v1/users", json={"email": "ada@example.com"}, headers=OWNER)
+        user_id = created.json()["id"]
+
+    def add_nickname(spec: dict[str, Any]) -> None:
+        for name in ("User", "UserUpdate"):
+            spec["components"]["schemas"][name]["properties"]["nickname"] = {
+                "type": ["string", "null"]
+            }
+
+    evolved = write_spec(tmp_path / "evolved.yaml", add_nickname)
+    with (
+        run_server(Settings(port=0, database=database, spec=evolved)) as url,
+        httpx.Client(base_url=url) as client,
+    ):
+        path = f"/v1/users/{user_id}"
+        assert client.get(path, headers=OWNER).json()["nickname"] is None
+        patched = client.patch(path, json={"nickname": "Countess"}, headers=OWNER)
+        assert patched.json()["nickname"] == "Countess"
+
+
+def test_a_file_database_cannot_gain_a_required_column(tmp_path: Path) -> None:
+    database = str(tmp_path / "users.db")
+    create_app(Settings(database=database)).state.server.close()
+
+    def require_tier(spec: dict[str, Any]) -> None:
+        user_properties(spec)["tier"] = {"type": "string"}
+        spec["components"]["schemas"]["User"]["required"].append("tier")
+
+    evolved = write_spec(tmp_path / "evolved.yaml", require_tier)
+    with pytest.raises(SpecError, match=r"predates the required field User\.tier"):
+        create_app(Settings(database=database, spec=evolved))
+
+
+def test_the_spec_flag_and_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert parse_args(["--spec", "evolved.yaml"]).spec == Path("evolved.yaml")
+    monkeypatch.setenv("USERS_SERVER_SPEC", "from-env.yaml")
+    assert parse_args([]).spec == Path("from-env.yaml")
+
+
+def test_a_missing_spec_stops_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--port", "0", "--spec", str(tmp_path / "missing.yaml")]) == 2
+    assert "cannot start: cannot read the spec" in capsys.readouterr().err

@@ -63,6 +63,7 @@ from users_api_client import AuthenticatedClient  # noqa: E402
 from users_api_client import models as generated_models  # noqa: E402
 from users_api_client.api.users import get_user  # noqa: E402
 from users_api_client.models import User  # noqa: E402
+from users_api_client.types import UNSET  # noqa: E402
 from users_sdk import AsyncUsersClient, UsersClient  # noqa: E402
 from users_sdk import _models as adapter  # noqa: E402
 
@@ -663,23 +664,27 @@ def bare_builder(model: type) -> Callable[[dict[str, Any]], Any]:
         "new": object.__new__,
         "model": model,
         "iso": datetime.datetime.fromisoformat,
+        "UNSET": UNSET,
     }
     lines = ["def build(d):", "    o = new(model)"]
     for field in attrs.fields(model):
         name = field.name
-        kinds = [kind for kind in str(field.type).split(" | ") if kind != "None"]
+        tokens = str(field.type).split(" | ")
+        kinds = [kind for kind in tokens if kind not in ("None", "Unset")]
+        # An optional field (one the spec does not require) may be absent.
+        read = f"d.get({name!r}, UNSET)" if "Unset" in tokens else f"d[{name!r}]"
         if name == "additional_properties":
             lines.append("    o.additional_properties = {}")
         elif kinds == ["datetime.datetime"]:
-            lines.append(f"    v = d[{name!r}]")
-            lines.append(f"    o.{name} = None if v is None else iso(v)")
+            lines.append(f"    v = {read}")
+            lines.append(f"    o.{name} = v if v is None or v is UNSET else iso(v)")
         elif isinstance(getattr(generated_models, kinds[0], None), type):
             namespace[kinds[0]] = getattr(generated_models, kinds[0])
             lines.append(f"    m = new({kinds[0]})")
-            lines.append(f"    m.additional_properties = d[{name!r}]")
+            lines.append(f"    m.additional_properties = {read}")
             lines.append(f"    o.{name} = m")
         else:
-            lines.append(f"    o.{name} = d[{name!r}]")
+            lines.append(f"    o.{name} = {read}")
     lines.append("    return o")
     exec("\n".join(lines), namespace)
     build: Callable[[dict[str, Any]], Any] = namespace["build"]

@@ -1,5 +1,7 @@
 """Rehearse a spec change: apply an overlay to a copy of the project, regenerate
-there with the pinned generator, and run the facade's guards against it.
+there with the pinned generator (`make generate`, nothing else), run the whole
+test suite there, and compare the parsing and pagination benchmarks of the
+two trees in one run.
 
     python scripts/spec_rehearsal.py tests/spec_evolution/additive.overlay.yaml
 
@@ -10,13 +12,16 @@ passed and what it printed; tests/spec_evolution/ asserts on it.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -29,6 +34,8 @@ _NOT_COPIED = shutil.ignore_patterns(
     "build", "dist", "*.egg-info", ".generated.*",
 )  # fmt: skip
 
+# Everything but the rehearsal itself (which would rehearse again, in the copy).
+WHOLE_SUITE = ["tests", "--ignore=tests/spec_evolution"]
 # What "the facade's unit tests and the cassette replays" means here.
 FACADE_SUITES = [
     "tests/unit",
@@ -37,10 +44,10 @@ FACADE_SUITES = [
     "tests/integration/test_examples.py",
     "tests/integration/test_cassettes.py::test_every_interaction_conforms_to_openapi",
 ]
-GUARDS = {
-    "public API snapshot": ["tests/guards/test_public_api.py"],
-    "spec coverage": ["tests/guards/test_spec_coverage.py"],
-}
+SPEC_COVERAGE = ["tests/guards/test_spec_coverage.py"]
+# The benchmark rows a spec change must not slow down, and the run that makes them.
+SPEED_FIGURES = ("parse_page", "pagination_time")
+SPEED_GROUPS = "parse,pagination"
 
 
 @dataclass
@@ -75,13 +82,48 @@ def environment(project: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in paths)}
 
 
-def run_pytest(project: Path, name: str, targets: list[str]) -> Check:
+def run_pytest(project: Path, name: str, targets: list[str], *, slow: bool = False) -> Check:
+    marks = [] if slow else ["-m", "not slow"]
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *marks,
          "--record-mode=none", *targets],
         capture_output=True, text=True, check=False, cwd=project, env=environment(project),
     )  # fmt: skip
     return Check(name, result.returncode == 0, result.stdout + result.stderr)
+
+
+def run_whole_suite(project: Path) -> Check:
+    """The copy's whole suite, slow tests, benchmarks smoke and fast paths included."""
+    return run_pytest(project, "the whole suite", WHOLE_SUITE, slow=True)
+
+
+def speed_figures(tree: Path, scratch: Path) -> dict[str, float]:
+    """SPEED_FIGURES of one `benchmarks/bench.py` run in `tree` (ratios to
+    baselines measured in that same run)."""
+    output = scratch / f"bench-{tree.name}.json"
+    subprocess.run(
+        [sys.executable, str(tree / "benchmarks" / "bench.py"), "--only", SPEED_GROUPS,
+         "--json", str(output)],
+        capture_output=True, text=True, check=True, cwd=tree, env=environment(tree),
+    )  # fmt: skip
+    rows = json.loads(output.read_text(encoding="utf-8"))["figures"]
+    return {row["id"]: row["value"] for row in rows if row["id"] in SPEED_FIGURES}
+
+
+def compare_speed(base: Path, evolved: Path, scratch: Path, rounds: int = 2) -> dict[str, Any]:
+    """The same benchmark functions on both trees, alternating, `rounds` each:
+    for each figure, its median on each tree and their ratio (evolved / base)."""
+    runs: dict[str, list[dict[str, float]]] = {"base": [], "evolved": []}
+    for _ in range(rounds):
+        runs["base"].append(speed_figures(base, scratch))
+        runs["evolved"].append(speed_figures(evolved, scratch))
+    report: dict[str, Any] = {}
+    for figure in SPEED_FIGURES:
+        medians = {
+            tree: statistics.median(r[figure] for r in found) for tree, found in runs.items()
+        }
+        report[figure] = {**medians, "ratio": medians["evolved"] / medians["base"]}
+    return report
 
 
 def imported_from(project: Path) -> str:
@@ -95,25 +137,32 @@ def imported_from(project: Path) -> str:
     return result.stdout.strip()
 
 
-def rehearse(project: Path) -> list[Check]:
-    checks = [run_pytest(project, "facade unit tests and cassette replays", FACADE_SUITES)]
-    checks += [run_pytest(project, name, targets) for name, targets in GUARDS.items()]
-    return checks
+def base_tree(workdir: Path) -> Path:
+    """A copy of this checkout as it is, for a benchmark run beside the evolved one."""
+    base = workdir / "base"
+    shutil.copytree(ROOT, base, ignore=_NOT_COPIED)
+    return base
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("overlay", type=Path)
+    parser.add_argument("--no-bench", action="store_true", help="skip the speed comparison")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="users-sdk-rehearsal-") as workdir:
-        project = prepare(args.overlay.resolve(), Path(workdir))
+    with tempfile.TemporaryDirectory(prefix="users-sdk-rehearsal-") as scratch:
+        workdir = Path(scratch)
+        project = prepare(args.overlay.resolve(), workdir)
         print(f"regenerated from {args.overlay}; imports: {imported_from(project)}")
-        checks = rehearse(project)
-        for check in checks:
-            print(f"{'PASS' if check.passed else 'FAIL'}  {check.name}")
-            if not check.passed:
-                print("      " + "\n      ".join(check.output.strip().splitlines()[-15:]))
-    return 0 if all(check.passed for check in checks) else 1
+        check = run_whole_suite(project)
+        print(f"{'PASS' if check.passed else 'FAIL'}  {check.name}")
+        print("      " + "\n      ".join(check.output.strip().splitlines()[-15:]))
+        if not args.no_bench:
+            for figure, result in compare_speed(base_tree(workdir), project, workdir).items():
+                print(
+                    f"{figure}: {result['base']:.3f}x before, {result['evolved']:.3f}x after "
+                    f"the change ({result['ratio']:.3f} of before)"
+                )
+    return 0 if check.passed else 1
 
 
 if __name__ == "__main__":

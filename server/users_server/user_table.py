@@ -102,14 +102,15 @@ class UserTable:
     def decode(self, row: sqlite3.Row) -> dict[str, Any]:
         """A row as the `User` schema's JSON, fields in the spec's order.
 
-        A field with no value is null, or left out when the spec neither
-        requires it nor lets it be null.
+        A field with no value is null when the spec requires it, and left out
+        when it is optional: so a field the spec gains is absent from every
+        user that never had it, and what was recorded before stays the same.
         """
         user: dict[str, Any] = {}
         for field in self.fields:
             value = row[field.name]
             if value is None:
-                if field.required or field.nullable:
+                if field.required:
                     user[field.name] = None
             elif field.kind in _JSON_KINDS:
                 user[field.name] = json.loads(value)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATE = ROOT / "scripts" / "generate.py"
@@ -61,10 +62,9 @@ def test_every_generated_module_says_do_not_edit(fresh_generation: Path) -> None
 
 def test_check_fails_naming_the_files_a_spec_change_touches(tmp_path: Path) -> None:
     spec = tmp_path / "openapi.yaml"
-    text = (ROOT / "openapi.yaml").read_text(encoding="utf-8")
-    old = "Returns one user by id, with its current version in the `ETag` header."
-    assert old in text
-    spec.write_text(text.replace(old, "Returns one user, looked up by its id."), encoding="utf-8")
+    document = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    document["paths"]["/v1/users/{user_id}"]["get"]["description"] = "Looked up by its id."
+    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
 
     result = run_generate("--check", "--spec", str(spec))
 
@@ -104,13 +104,10 @@ def test_invalid_spec_fails_with_the_generator_message_and_changes_nothing(
     tmp_path: Path,
 ) -> None:
     spec = tmp_path / "openapi.yaml"
-    text = (ROOT / "openapi.yaml").read_text(encoding="utf-8")
-    spec.write_text(
-        text.replace(
-            '$ref: "#/components/schemas/UserPage"', '$ref: "#/components/schemas/NoSuchSchema"'
-        ),
-        encoding="utf-8",
-    )
+    document = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    listed = document["paths"]["/v1/users"]["get"]["responses"]["200"]["content"]
+    listed["application/json"]["schema"] = {"$ref": "#/components/schemas/NoSuchSchema"}
+    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     copy = tmp_path / "generated"
     shutil.copytree(GENERATED, copy)
     before = snapshot(copy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
@@ -13,6 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
+# The venv must import what it installed, even when this suite runs with
+# PYTHONPATH pointing at a checkout (the spec rehearsal does).
+VENV_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
 
 
 @pytest.fixture(scope="module")
@@ -67,13 +71,19 @@ def test_pip_install_into_an_empty_venv_gives_both_import_packages(
         [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel],
         check=True,
         capture_output=True,
+        env=VENV_ENV,
     )
     probe = (
         "import users_sdk, users_api_client, users_api_client.api.users.get_user as g;"
         "print(users_sdk.__file__); print(users_api_client.__file__); print(users_sdk.__version__)"
     )
     result = subprocess.run(
-        [str(python), "-c", probe], check=True, capture_output=True, text=True, cwd=tmp_path
+        [str(python), "-c", probe],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=VENV_ENV,
     )
     sdk_file, client_file, version = result.stdout.split()
     assert str(environment) in sdk_file

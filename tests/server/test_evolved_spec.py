@@ -22,7 +22,7 @@ from users_server.background import run_server
 from .helpers import OWNER, assert_problem
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi.yaml"
-NICKNAME = {"type": ["string", "null"], "maxLength": 40}
+X_NICKNAME = {"type": ["string", "null"], "maxLength": 40}
 
 
 def evolve(spec: dict[str, Any]) -> dict[str, Any]:
@@ -30,16 +30,16 @@ def evolve(spec: dict[str, Any]) -> dict[str, Any]:
     schemas = spec["components"]["schemas"]
     # (a) settable on create and update, nullable, required on User like its neighbours.
     for name in ("User", "UserCreate", "UserUpdate"):
-        schemas[name]["properties"]["nickname"] = dict(NICKNAME)
-    schemas["User"]["required"].append("nickname")
+        schemas[name]["properties"]["x_nickname"] = dict(X_NICKNAME)
+    schemas["User"]["required"].append("x_nickname")
     # (b) on User only, and optional: nothing writes it yet.
-    schemas["User"]["properties"]["timezone"] = {"type": ["string", "null"]}
+    schemas["User"]["properties"]["x_timezone"] = {"type": ["string", "null"]}
     # (c) one more value in each enum.
-    schemas["UserRole"]["enum"].append("auditor")
-    schemas["UserStatus"]["enum"].append("pending_approval")
+    schemas["UserRole"]["enum"].append("x_auditor")
+    schemas["UserStatus"]["enum"].append("x_pending_approval")
     # (d) a filter with no implementation.
     spec["paths"]["/v1/users"]["get"]["parameters"].append(
-        {"name": "timezone", "in": "query", "schema": {"type": "string", "minLength": 1}}
+        {"name": "x_timezone", "in": "query", "schema": {"type": "string", "minLength": 1}}
     )
     return spec
 
@@ -78,58 +78,58 @@ def listed(client: httpx.Client, params: dict[str, Any] | None = None) -> dict[s
 
 def test_new_field_is_null_when_not_set(client: httpx.Client) -> None:
     user = create(client, email="ada@example.com")
-    assert user["nickname"] is None
-    assert client.get(f"/v1/users/{user['id']}", headers=OWNER).json()["nickname"] is None
-    assert listed(client)[user["id"]]["nickname"] is None
+    assert user["x_nickname"] is None
+    assert client.get(f"/v1/users/{user['id']}", headers=OWNER).json()["x_nickname"] is None
+    assert listed(client)[user["id"]]["x_nickname"] is None
     # The seeded users have it too (they are created through the same body).
-    assert client.get("/v1/users/me", headers=OWNER).json()["nickname"] is None
+    assert client.get("/v1/users/me", headers=OWNER).json()["x_nickname"] is None
 
 
 def test_new_field_is_set_on_create_and_returned_everywhere(client: httpx.Client) -> None:
-    user = create(client, email="ada@example.com", nickname="Countess")
-    assert user["nickname"] == "Countess"
+    user = create(client, email="ada@example.com", x_nickname="Countess")
+    assert user["x_nickname"] == "Countess"
     assert client.get(f"/v1/users/{user['id']}", headers=OWNER).json() == user
     assert listed(client)[user["id"]] == user
 
 
 def test_new_field_is_updated_and_cleared(client: httpx.Client) -> None:
-    user = create(client, email="ada@example.com", nickname="Countess")
+    user = create(client, email="ada@example.com", x_nickname="Countess")
     path = f"/v1/users/{user['id']}"
-    changed = client.patch(path, json={"nickname": "Ada"}, headers=OWNER).json()
-    assert (changed["nickname"], changed["version"]) == ("Ada", 2)
+    changed = client.patch(path, json={"x_nickname": "Ada"}, headers=OWNER).json()
+    assert (changed["x_nickname"], changed["version"]) == ("Ada", 2)
     # Merge-patch: leaving it out keeps it.
     other = client.patch(path, json={"department": "R&D"}, headers=OWNER).json()
-    assert (other["nickname"], other["version"]) == ("Ada", 3)
-    cleared = client.patch(path, json={"nickname": None}, headers=OWNER).json()
-    assert (cleared["nickname"], cleared["version"]) == (None, 4)
+    assert (other["x_nickname"], other["version"]) == ("Ada", 3)
+    cleared = client.patch(path, json={"x_nickname": None}, headers=OWNER).json()
+    assert (cleared["x_nickname"], cleared["version"]) == (None, 4)
     assert client.get(path, headers=OWNER).json() == cleared
-    assert listed(client)[user["id"]]["nickname"] is None
+    assert listed(client)[user["id"]]["x_nickname"] is None
 
 
 @pytest.mark.parametrize(
-    ("nickname", "code"),
+    ("x_nickname", "code"),
     [("x" * 41, "string_too_long"), (7, "string_type"), (["Ada"], "string_type")],
 )
 def test_new_field_is_validated_as_declared(
-    client: httpx.Client, nickname: object, code: str
+    client: httpx.Client, x_nickname: object, code: str
 ) -> None:
     for response in (
         client.post(
-            "/v1/users", json={"email": "a@example.com", "nickname": nickname}, headers=OWNER
+            "/v1/users", json={"email": "a@example.com", "x_nickname": x_nickname}, headers=OWNER
         ),
-        client.patch("/v1/users/usr_0002", json={"nickname": nickname}, headers=OWNER),
+        client.patch("/v1/users/usr_0002", json={"x_nickname": x_nickname}, headers=OWNER),
     ):
         errors = assert_problem(response, 422)["errors"]
-        assert [(e["field"], e["code"]) for e in errors] == [("nickname", code)]
+        assert [(e["field"], e["code"]) for e in errors] == [("x_nickname", code)]
 
 
 def test_fields_are_shown_in_the_specs_order(client: httpx.Client) -> None:
     user = create(client, email="ada@example.com")
     declared = evolve(yaml.safe_load(SPEC.read_text(encoding="utf-8")))
     properties = list(declared["components"]["schemas"]["User"]["properties"])
-    # timezone is optional and has no value: left out, not null.
-    assert list(user) == [name for name in properties if name != "timezone"]
-    assert list(user)[-1] == "nickname"
+    # x_timezone is optional and has no value: left out, not null.
+    assert list(user) == [name for name in properties if name != "x_timezone"]
+    assert list(user)[-1] == "x_nickname"
 
 
 # -- (b) a new optional field on User only ------------------------------------
@@ -137,36 +137,38 @@ def test_fields_are_shown_in_the_specs_order(client: httpx.Client) -> None:
 
 def test_field_only_on_user_is_absent_and_not_writable(client: httpx.Client) -> None:
     """An optional field with no value is left out (as recorded cassettes expect)."""
-    user = create(client, email="ada@example.com", timezone="Europe/London")
-    assert "timezone" not in user  # not in UserCreate: an unknown field, ignored
+    user = create(client, email="ada@example.com", x_timezone="Europe/London")
+    assert "x_timezone" not in user  # not in UserCreate: an unknown field, ignored
     path = f"/v1/users/{user['id']}"
-    unchanged = client.patch(path, json={"timezone": "Europe/Paris"}, headers=OWNER).json()
-    assert ("timezone" in unchanged, unchanged["version"]) == (False, 1)
-    assert "timezone" not in client.get(path, headers=OWNER).json()
-    assert "timezone" not in listed(client)[user["id"]]
+    unchanged = client.patch(path, json={"x_timezone": "Europe/Paris"}, headers=OWNER).json()
+    assert ("x_timezone" in unchanged, unchanged["version"]) == (False, 1)
+    assert "x_timezone" not in client.get(path, headers=OWNER).json()
+    assert "x_timezone" not in listed(client)[user["id"]]
 
 
 # -- (c) new enum values ------------------------------------------------------
 
 
 def test_new_enum_values_on_create_update_and_filters(client: httpx.Client) -> None:
-    auditor = create(client, email="audit@example.com", role="auditor", status="pending_approval")
-    assert (auditor["role"], auditor["status"]) == ("auditor", "pending_approval")
+    x_auditor = create(
+        client, email="audit@example.com", role="x_auditor", status="x_pending_approval"
+    )
+    assert (x_auditor["role"], x_auditor["status"]) == ("x_auditor", "x_pending_approval")
     member = create(client, email="bob@example.com")
     promoted = client.patch(
         f"/v1/users/{member['id']}",
-        json={"role": "auditor", "status": "pending_approval"},
+        json={"role": "x_auditor", "status": "x_pending_approval"},
         headers=OWNER,
     ).json()
-    assert (promoted["role"], promoted["status"]) == ("auditor", "pending_approval")
-    ids = {auditor["id"], member["id"]}
-    assert set(listed(client, {"role": "auditor"})) == ids
-    assert set(listed(client, {"status": "pending_approval"})) == ids
-    assert set(listed(client, {"role": ["auditor", "viewer"]})) == ids | {"usr_0002"}
+    assert (promoted["role"], promoted["status"]) == ("x_auditor", "x_pending_approval")
+    ids = {x_auditor["id"], member["id"]}
+    assert set(listed(client, {"role": "x_auditor"})) == ids
+    assert set(listed(client, {"status": "x_pending_approval"})) == ids
+    assert set(listed(client, {"role": ["x_auditor", "viewer"]})) == ids | {"usr_0002"}
 
 
 def test_values_outside_the_evolved_enums_are_still_refused(client: httpx.Client) -> None:
-    expected = "Input should be 'owner', 'admin', 'member', 'viewer' or 'auditor'"
+    expected = "Input should be 'owner', 'admin', 'member', 'viewer' or 'x_auditor'"
     body = assert_problem(client.get("/v1/users", params={"role": "king"}, headers=OWNER), 422)
     assert body["errors"] == [
         {"field": "query.role.0", "message": expected, "code": "literal_error"}
@@ -183,7 +185,7 @@ def test_values_outside_the_evolved_enums_are_still_refused(client: httpx.Client
 def test_unimplemented_filter_is_ignored(client: httpx.Client) -> None:
     create(client, email="ada@example.com")
     everyone = client.get("/v1/users", headers=OWNER).json()
-    filtered = client.get("/v1/users", params={"timezone": "Europe/London"}, headers=OWNER)
+    filtered = client.get("/v1/users", params={"x_timezone": "Europe/London"}, headers=OWNER)
     assert filtered.status_code == 200
     assert filtered.json() == everyone
 
@@ -193,12 +195,12 @@ def test_unimplemented_filter_is_ignored(client: httpx.Client) -> None:
 
 def test_the_repository_spec_knows_none_of_it(api: httpx.Client) -> None:
     """The server of the other tests, from openapi.yaml: the changes above come from the spec."""
-    user = create(api, email="ada@example.com", nickname="Countess")
-    assert "nickname" not in user
-    assert "timezone" not in user
+    user = create(api, email="ada@example.com", x_nickname="Countess")
+    assert "x_nickname" not in user
+    assert "x_timezone" not in user
     response = api.post(
-        "/v1/users", json={"email": "b@example.com", "role": "auditor"}, headers=OWNER
+        "/v1/users", json={"email": "b@example.com", "role": "x_auditor"}, headers=OWNER
     )
     assert assert_problem(response, 422)["errors"][0]["code"] == "literal_error"
-    response = api.get("/v1/users", params={"status": "pending_approval"}, headers=OWNER)
+    response = api.get("/v1/users", params={"status": "x_pending_approval"}, headers=OWNER)
     assert assert_problem(response, 422)["errors"][0]["field"] == "query.status.0"

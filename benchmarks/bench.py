@@ -1,4 +1,4 @@
-"""Benchmarks: what the users_sdk facade costs over raw httpx, as ratios.
+"""Benchmarks: what the users_sdk facade costs over raw httpx2, as ratios.
 
     python benchmarks/bench.py            # the full run (a few minutes), `make bench`
     python benchmarks/bench.py --smoke    # tiny rounds, seconds: `make bench-smoke`, CI
@@ -50,7 +50,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import attrs  # noqa: E402
-import httpx  # noqa: E402
+import httpx2  # noqa: E402
 import requests  # noqa: E402
 from canned_server import PAGE_SIZE, PAGES, page_body, start_canned_server  # noqa: E402
 from reference_server import (  # noqa: E402
@@ -280,8 +280,8 @@ class OpenToCloseStyleClient:
         self.session.close()
 
 
-def raw_pages(client: httpx.Client, base_url: str, pages: int) -> Iterator[dict[str, Any]]:
-    """The hand-written raw-httpx cursor loop: GET, json.loads, follow next_cursor."""
+def raw_pages(client: httpx2.Client, base_url: str, pages: int) -> Iterator[dict[str, Any]]:
+    """The hand-written raw-httpx2 cursor loop: GET, json.loads, follow next_cursor."""
     url = base_url + "/v1/users"
     params: dict[str, Any] = {"limit": PAGE_SIZE}
     for _ in range(pages):
@@ -301,8 +301,8 @@ IMPORT_SNIPPET = (
 
 
 def bench_import(config: Config) -> dict[str, Any]:
-    """`import users_sdk` against `import httpx`, each in fresh interpreters."""
-    statements = {"startup": "pass", "httpx": "import httpx", "users_sdk": "import users_sdk"}
+    """`import users_sdk` against `import httpx2`, each in fresh interpreters."""
+    statements = {"startup": "pass", "httpx2": "import httpx2", "users_sdk": "import users_sdk"}
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     inside: dict[str, list[float]] = {name: [] for name in statements}
     total: dict[str, list[float]] = {name: [] for name in statements}
@@ -329,25 +329,25 @@ def bench_import(config: Config) -> dict[str, Any]:
         for name in names[shift:] + names[:shift]:
             run(name)
 
-    ratio = paired_ratio(inside["users_sdk"], inside["httpx"])
+    ratio = paired_ratio(inside["users_sdk"], inside["httpx2"])
     startup = statistics.median(total["startup"])
     subtracted = (statistics.median(total["users_sdk"]) - startup) / (
-        statistics.median(total["httpx"]) - startup
+        statistics.median(total["httpx2"]) - startup
     )
     return figure(
         "import_time",
         "`import users_sdk` in a fresh interpreter",
         "import users_sdk",
-        "import httpx",
+        "import httpx2",
         "import time inside a fresh interpreter (startup excluded)",
         ratio,
         ("<=", 1.25),
         rounds=config.import_rounds,
         candidate_median_ms=round(statistics.median(inside["users_sdk"]) * 1e3, 2),
-        baseline_median_ms=round(statistics.median(inside["httpx"]) * 1e3, 2),
+        baseline_median_ms=round(statistics.median(inside["httpx2"]) * 1e3, 2),
         interpreter_startup_ms=round(startup * 1e3, 2),
         ratio_whole_process_minus_startup=round(subtracted, 4),
-        round_ratio_iqr=spread(inside["users_sdk"], inside["httpx"]),
+        round_ratio_iqr=spread(inside["users_sdk"], inside["httpx2"]),
     )
 
 
@@ -355,7 +355,7 @@ def bench_get(config: Config, base_url: str) -> list[dict[str, Any]]:
     """One users.get() on a warm keep-alive connection against three baselines."""
     url = f"{base_url}/v1/users/{USER_ID}"
     sdk = UsersClient(base_url=base_url, token=TOKEN, max_retries=2)
-    raw = httpx.Client(headers={"Authorization": f"Bearer {TOKEN}"})
+    raw = httpx2.Client(headers={"Authorization": f"Bearer {TOKEN}"})
     generated = AuthenticatedClient(base_url=base_url, token=TOKEN)
     otc = OpenToCloseStyleClient(base_url, TOKEN)
     calls = config.get_calls
@@ -387,7 +387,7 @@ def bench_get(config: Config, base_url: str) -> list[dict[str, Any]]:
 
     variants = {
         "users_sdk": run_sdk,
-        "httpx": run_httpx,
+        "httpx2": run_httpx,
         "generated": run_generated,
         "requests": run_requests,
     }
@@ -407,7 +407,7 @@ def bench_get(config: Config, base_url: str) -> list[dict[str, Any]]:
     }
     rows = []
     for figure_id, name, label, target in (
-        ("get_vs_httpx", "httpx", "raw httpx.Client.get + json.loads", ("<=", 1.15)),
+        ("get_vs_httpx", "httpx2", "raw httpx2.Client.get + json.loads", ("<=", 1.15)),
         (
             "get_vs_generated",
             "generated",
@@ -448,7 +448,7 @@ def bench_pagination(config: Config, base_url: str) -> list[dict[str, Any]]:
     """Every user of the canned listing through auto-pagination and by hand."""
     total = config.pages * PAGE_SIZE
     sdk = UsersClient(base_url=base_url, token=TOKEN)
-    raw = httpx.Client(headers={"Authorization": f"Bearer {TOKEN}"})
+    raw = httpx2.Client(headers={"Authorization": f"Bearer {TOKEN}"})
 
     def run_sdk() -> None:
         count = 0
@@ -510,7 +510,7 @@ def bench_pagination(config: Config, base_url: str) -> list[dict[str, Any]]:
             "pagination_time",
             f"iterating {total:,} users through auto-pagination ({PAGE_SIZE} per page)",
             "for user in client.users.list(limit=100)",
-            "hand-written raw-httpx cursor loop (json.loads, dicts)",
+            "hand-written raw-httpx2 cursor loop (json.loads, dicts)",
             "client CPU time for the whole walk",
             paired_ratio(sdk_cpu, cpu(samples["raw_dicts"])),
             ("<=", 1.15),
@@ -526,7 +526,7 @@ def bench_pagination(config: Config, base_url: str) -> list[dict[str, Any]]:
             "pagination_time_models",
             f"iterating {total:,} users through auto-pagination ({PAGE_SIZE} per page)",
             "for user in client.users.list(limit=100)",
-            "the same raw-httpx loop + generated User.from_dict per item (same output)",
+            "the same raw-httpx2 loop + generated User.from_dict per item (same output)",
             "client CPU time for the whole walk",
             paired_ratio(sdk_cpu, cpu(samples["raw_models"])),
             None,
@@ -542,7 +542,7 @@ def bench_pagination(config: Config, base_url: str) -> list[dict[str, Any]]:
             "pagination_time_no_models",
             f"iterating {total:,} users through auto-pagination ({PAGE_SIZE} per page)",
             "the same SDK walk with the model step switched off (yields the JSON dicts)",
-            "hand-written raw-httpx cursor loop (json.loads, dicts)",
+            "hand-written raw-httpx2 cursor loop (json.loads, dicts)",
             "client CPU time for the whole walk",
             paired_ratio(cpu(samples["users_sdk_no_models"]), cpu(samples["raw_dicts"])),
             None,
@@ -557,7 +557,7 @@ def bench_pagination(config: Config, base_url: str) -> list[dict[str, Any]]:
             "pagination_memory",
             f"peak memory growth while iterating {total:,} users",
             "for user in client.users.list(limit=100)",
-            "(absolute; raw-httpx loop shown for reference)",
+            "(absolute; raw-httpx2 loop shown for reference)",
             "tracemalloc peak minus memory at start",
             memory["users_sdk"],
             ("<", 5.0),
@@ -571,7 +571,7 @@ def bench_pagination(config: Config, base_url: str) -> list[dict[str, Any]]:
 def bench_async(config: Config, server: dict[str, Any]) -> list[dict[str, Any]]:
     """1,000 get() calls: AsyncUsersClient with 50 in flight vs UsersClient one by one.
 
-    A raw httpx.AsyncClient doing the same, also against the one-by-one
+    A raw httpx2.AsyncClient doing the same, also against the one-by-one
     UsersClient, shows what the async HTTP stack itself allows here.
     """
     slow_url, delay = server["slow"], server["delay"]
@@ -595,8 +595,8 @@ def bench_async(config: Config, server: dict[str, Any]) -> list[dict[str, Any]]:
 
     with asyncio.Runner() as runner:
         async_client = AsyncUsersClient(base_url=slow_url, token=TOKEN)
-        # httpx's default limits are the SDK's: 100 connections, 20 kept alive.
-        raw_client = httpx.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"})
+        # httpx2's default limits are the SDK's: 100 connections, 20 kept alive.
+        raw_client = httpx2.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"})
 
         def sdk_get() -> Any:
             return async_client.users.get(USER_ID)
@@ -627,7 +627,7 @@ def bench_async(config: Config, server: dict[str, Any]) -> list[dict[str, Any]]:
         (
             "async_concurrency_raw_httpx",
             "raw_async",
-            f"raw httpx.AsyncClient + json.loads, {IN_FLIGHT} in flight (reference)",
+            f"raw httpx2.AsyncClient + json.loads, {IN_FLIGHT} in flight (reference)",
             None,
         ),
     ):
@@ -694,7 +694,7 @@ def bare_builder(model: type) -> Callable[[dict[str, Any]], Any]:
 def bench_parse(config: Config) -> list[dict[str, Any]]:
     """A page of 100 users into models, against json.loads of the same bytes."""
     body = page_body(0)
-    response = httpx.Response(200, content=body, headers={"content-type": "application/json"})
+    response = httpx2.Response(200, content=body, headers={"content-type": "application/json"})
     iterations = config.parse_iterations
     users, _, _ = adapter.parse_user_page(response)
     assert len(users) == PAGE_SIZE
@@ -775,7 +775,7 @@ def bench_end_to_end(config: Config) -> list[dict[str, Any]]:
     try:
         with start_reference_server() as base_url:
             sdk = UsersClient(base_url=base_url, token=OWNER_TOKEN)
-            raw = httpx.Client(headers={"Authorization": f"Bearer {OWNER_TOKEN}"})
+            raw = httpx2.Client(headers={"Authorization": f"Bearer {OWNER_TOKEN}"})
             for n in range(config.e2e_users):
                 sdk.users.create(email=f"bench{n}@example.com", display_name=f"Bench {n}")
             user_id = sdk.users.list(limit=1).items[0].id
@@ -807,15 +807,15 @@ def bench_end_to_end(config: Config) -> list[dict[str, Any]]:
         reason = f"skipped: {missing}"
         print(reason, file=sys.stderr)
         return [
-            skipped("e2e_get", get_title, "raw httpx.Client.get + json.loads", reason),
-            skipped("e2e_list", list_title, "hand-written raw-httpx cursor loop", reason),
+            skipped("e2e_get", get_title, "raw httpx2.Client.get + json.loads", reason),
+            skipped("e2e_list", list_title, "hand-written raw-httpx2 cursor loop", reason),
         ]
     return [
         figure(
             "e2e_get",
             get_title,
             "UsersClient.users.get()",
-            "raw httpx.Client.get + json.loads",
+            "raw httpx2.Client.get + json.loads",
             "wall time per call (server included)",
             paired_ratio(wall(gets["sdk"]), wall(gets["raw"])),
             None,
@@ -828,7 +828,7 @@ def bench_end_to_end(config: Config) -> list[dict[str, Any]]:
             "e2e_list",
             list_title,
             "for user in client.users.list(limit=100)",
-            "hand-written raw-httpx cursor loop (json.loads, dicts)",
+            "hand-written raw-httpx2 cursor loop (json.loads, dicts)",
             "wall time for the whole walk (server included)",
             paired_ratio(wall(lists["sdk"]), wall(lists["raw"])),
             None,
@@ -865,7 +865,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "platform": platform.platform(),
-        "httpx": httpx.__version__,
+        "httpx2": httpx2.__version__,
         "requests": requests.__version__,
     }
 
@@ -977,7 +977,7 @@ def update_readme(result: dict[str, Any]) -> None:
         [
             START,
             f"Run on {time.strftime('%Y-%m-%d')}: {info['cpu']}, {info['cores']} cores, "
-            f"Python {info['python']} ({info['implementation']}), httpx {info['httpx']}, "
+            f"Python {info['python']} ({info['implementation']}), httpx2 {info['httpx2']}, "
             f"{info['platform']}; {result['seconds']} s.",
             "",
             table(result["figures"]),

@@ -7,13 +7,13 @@ server's development outbox.
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 
 from users_sdk import BadRequestError, UsersClient
 
 
 def token_from_outbox(base_url: str, email: str) -> str:
-    response = httpx.get(f"{base_url}/_test/outbox", params={"kind": "password_reset",
+    response = httpx2.get(f"{base_url}/_test/outbox", params={"kind": "password_reset",
                                                              "email": email})  # fmt: skip
     response.raise_for_status()
     token: str = response.json()[-1]["token"]

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
+import httpx2
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
@@ -103,7 +103,7 @@ def run(base_url: str, token: str) -> None:
             "invitation sent", f"to {invitation.user_id}, expires {invitation.expires_at:%Y-%m-%d}"
         )
         client.users.reset_password("ada@example.com")
-        outbox = httpx.get(f"{base_url}/_test/outbox", params={"email": "ada@example.com"})
+        outbox = httpx2.get(f"{base_url}/_test/outbox", params={"email": "ada@example.com"})
         token_for_ada = outbox.json()[-1]["token"]
         show("reset token", "read from the development outbox (never logged)")
         client.users.set_password(token_for_ada, "a long new passphrase")

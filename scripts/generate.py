@@ -3,6 +3,10 @@
     python scripts/generate.py            # regenerate generated/ in place
     python scripts/generate.py --check    # exit 1, naming the files, if generated/ is stale
 
+The steps: openapi-python-client (pinned) writes the low-level client;
+httpx2_step.py moves it from httpx to httpx2; sdk_codegen/ writes the facade's
+support modules (users_api_client/sdk/); the pinned ruff formats the result.
+
 The generator writes into a fresh temporary folder; only a complete, successful
 run replaces `generated/`, so a bad spec or a failing generator never leaves a
 half-written package behind (and `--overwrite` never leaves stale files).
@@ -21,6 +25,7 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
+import httpx2_step
 import sdk_codegen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,11 +102,12 @@ def generate_into(destination: Path, spec: Path = SPEC) -> None:
             f"openapi-python-client {generator} failed (exit {result.returncode}):\n"
             f"{result.stdout}{result.stderr}"
         )
+    httpx2_step.adapt(package_dir)
     try:
-        support = sdk_codegen.write(spec, package_dir)
+        sdk_codegen.write(spec, package_dir)
     except sdk_codegen.SpecError as error:
         raise GenerationError(f"the facade's support code cannot be written: {error}") from None
-    _format(support)
+    _format(sorted(package_dir.rglob("*.py")))
     header = HEADER.format(generator=generator)
     for path in sorted(package_dir.rglob("*.py")):
         path.write_text(header + path.read_text(encoding="utf-8"), encoding="utf-8")
@@ -117,7 +123,7 @@ def generate_into(destination: Path, spec: Path = SPEC) -> None:
 
 
 def _format(paths: list[Path]) -> None:
-    """The generator's own post hooks, for the files the project's step wrote."""
+    """The generator's own post hooks, again, after the project's own steps."""
     files = [str(path) for path in paths]
     for command in (
         ["ruff", "check", "--isolated", "--no-cache", "--fix-only", "--extend-select=I", "--quiet"],

@@ -54,10 +54,10 @@ def test_wheel_metadata(wheel: Path) -> None:
     assert metadata["Requires-Python"] == ">=3.11"
     runtime = [r for r in metadata.get_all("Requires-Dist") if "extra ==" not in r]
     assert sorted(r.split(">")[0].split("<")[0] for r in runtime) == [
+        "anyio",
         "attrs",
-        "httpx",
+        "httpx2",
         "python-dateutil",
-        "sniffio",
     ]
 
 

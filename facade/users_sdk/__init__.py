@@ -44,7 +44,12 @@ from ._exceptions import (
     UsersAPIError,
     ValidationError,
 )
-from ._http_clients import DefaultAsyncHttpxClient, DefaultHttpxClient
+from ._http_clients import (
+    DefaultAsyncHttpx2Client,
+    DefaultAsyncHttpxClient,
+    DefaultHttpx2Client,
+    DefaultHttpxClient,
+)
 from ._logging import configure_from_environment as _configure_logging
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._response import APIResponse
@@ -70,7 +75,9 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "ContentTooLargeError",
+    "DefaultAsyncHttpx2Client",
     "DefaultAsyncHttpxClient",
+    "DefaultHttpx2Client",
     "DefaultHttpxClient",
     "InternalServerError",
     "InvalidArgumentError",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
-import httpx
+import httpx2
 
 from . import _retries
 from ._config import ClientSettings, checked_timeout
@@ -23,26 +23,15 @@ from ._exceptions import (
     InvalidArgumentError,
     InvalidArgumentTypeError,
 )
+from ._headers import Headers
+from ._legacy_httpx import LegacyAsyncClient, LegacyClient
 from ._logging import logger, redact_credentials
 from ._response import APIResponse, finish
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 _T = TypeVar("_T")
-
-
-class Headers(httpx.Headers):
-    """httpx.Headers whose repr also hides X-API-Key (httpx hides only the
-    Authorization headers)."""
-
-    def __repr__(self) -> str:
-        shown = httpx.Headers(
-            [
-                (name, "[secure]" if name.lower() == "x-api-key" else value)
-                for name, value in self.multi_items()
-            ],
-            encoding=self.encoding,
-        )
-        return repr(shown)
+_H = TypeVar("_H", httpx2.Client, httpx2.AsyncClient)
+_HTTP: TypeAlias = httpx2.Client | httpx2.AsyncClient | LegacyClient | LegacyAsyncClient
 
 
 class BaseClient:
@@ -50,8 +39,8 @@ class BaseClient:
 
     _settings: ClientSettings
     _default_headers: dict[str, str]
-    # True when the httpx client was made by this client with its default
-    # headers: requests then carry no headers of their own, and httpx does not
+    # True when the httpx2 client was made by this client with its default
+    # headers: requests then carry no headers of their own, and httpx2 does not
     # merge the same few headers again on every request.
     _http_has_default_headers: bool = False
 
@@ -60,7 +49,7 @@ class BaseClient:
         self._default_headers = settings.default_headers()
 
     def _derive_headers_from(self, parent: BaseClient) -> None:
-        """For with_options(): reuse the shared httpx client's headers when they match."""
+        """For with_options(): reuse the shared httpx2 client's headers when they match."""
         self._http_has_default_headers = (
             parent._http_has_default_headers and self._default_headers == parent._default_headers
         )
@@ -70,7 +59,7 @@ class BaseClient:
         return self._settings.base_url
 
     @property
-    def timeout(self) -> httpx.Timeout:
+    def timeout(self) -> httpx2.Timeout:
         return self._settings.timeout
 
     @property
@@ -81,7 +70,7 @@ class BaseClient:
         return f"{type(self).__name__}({self._settings.describe()})"
 
     def _check_open(self, is_closed: bool) -> None:
-        # httpx would raise a bare RuntimeError, outside the SDK's error tree.
+        # httpx2 would raise a bare RuntimeError, outside the SDK's error tree.
         if is_closed:
             raise ConfigurationError(
                 f"this {type(self).__name__} is closed (its `with` block ended or close() was "
@@ -89,13 +78,22 @@ class BaseClient:
             )
 
     @staticmethod
+    def _checked_http_client(http_client: object, expected: type[_H]) -> _H:
+        if not isinstance(http_client, expected):
+            raise ConfigurationError(
+                f"http_client must be an httpx2.{expected.__name__} (or a legacy "
+                f"httpx.{expected.__name__}), not {type(http_client).__name__}"
+            )
+        return http_client
+
+    @staticmethod
     def _check_verify_applies(verify: object, http_client: object) -> None:
         if http_client is not None and verify is not True:
             raise ConfigurationError(
-                "verify= has no effect with http_client=: configure TLS on the httpx client"
+                "verify= has no effect with http_client=: configure TLS on the httpx2 client"
             )
 
-    def _request_timeout(self, timeout: TimeoutTypes | NotGiven) -> httpx.Timeout:
+    def _request_timeout(self, timeout: TimeoutTypes | NotGiven) -> httpx2.Timeout:
         if timeout is NOT_GIVEN or isinstance(timeout, NotGiven):
             return self._settings.timeout
         try:
@@ -110,8 +108,8 @@ class BaseClient:
         return {**self._default_headers, **extra} if extra else self._default_headers
 
     def _build_request(
-        self, http: httpx.Client | httpx.AsyncClient, args: Mapping[str, Any], timeout: Any
-    ) -> httpx.Request:
+        self, http: _HTTP, args: Mapping[str, Any], timeout: httpx2.Timeout
+    ) -> httpx2.Request:
         try:
             request = http.build_request(
                 args["method"],
@@ -121,14 +119,15 @@ class BaseClient:
                 headers=self._headers_for(args),
                 timeout=timeout,
             )
-            if "x-api-key" in request.headers:
+            if "x-api-key" in request.headers and type(request.headers) is httpx2.Headers:
                 # The request outlives the call (error.response.request,
                 # APIResponse.http_response.request): its repr must not show the key.
+                # (A legacy httpx client's wrapper does the same with httpx's class.)
                 request.headers = Headers(request.headers)
             return request
-        except (TypeError, ValueError, httpx.InvalidURL) as error:
+        except (TypeError, ValueError, httpx2.InvalidURL) as error:
             # Only local input gets here: a str with a lone surrogate (not UTF-8),
-            # a body value JSON cannot hold (NaN, a set, a tuple key). httpx raised
+            # a body value JSON cannot hold (NaN, a set, a tuple key). httpx2 raised
             # UnicodeEncodeError, ValueError or TypeError, which are not SDK errors.
             kind = (
                 InvalidArgumentTypeError if isinstance(error, TypeError) else InvalidArgumentError
@@ -140,9 +139,9 @@ class BaseClient:
                 "bool, None, list, dict with str keys)"
             ) from None
 
-    def _transport_error(self, error: Exception, request: httpx.Request) -> APIConnectionError:
+    def _transport_error(self, error: Exception, request: httpx2.Request) -> APIConnectionError:
         where = f"{request.method} {request.url.path}"
-        kind = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+        kind = APITimeoutError if isinstance(error, httpx2.TimeoutException) else APIConnectionError
         what = "timed out" if kind is APITimeoutError else "got no response"
         advice = (
             "raise timeout= or check the server"
@@ -165,10 +164,10 @@ class BaseClient:
 
     def _next_retry_delay(
         self,
-        request: httpx.Request,
+        request: httpx2.Request,
         retries_done: int,
         *,
-        response: httpx.Response | None = None,
+        response: httpx2.Response | None = None,
         error: Exception | None = None,
     ) -> float | None:
         """How long to wait before sending `request` again, or None when this
@@ -197,8 +196,8 @@ class BaseClient:
 
     def _finish(
         self,
-        response: httpx.Response,
-        parse: Callable[[httpx.Response], _T],
+        response: httpx2.Response,
+        parse: Callable[[httpx2.Response], _T],
         retries_taken: int,
     ) -> _T | APIResponse[_T]:
         if logger.isEnabledFor(logging.DEBUG):
@@ -217,10 +216,10 @@ class BaseClient:
         raise error_for(response)
 
 
-def _elapsed(response: httpx.Response) -> str:
+def _elapsed(response: httpx2.Response) -> str:
     try:
         return f"{response.elapsed.total_seconds() * 1000:.1f} ms"
     except RuntimeError:
         # A transport that hands back an already-read response (a test double,
-        # a cache) never starts httpx's clock.
+        # a cache) never starts httpx2's clock.
         return "time unknown"

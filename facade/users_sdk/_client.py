@@ -16,12 +16,13 @@ from functools import cached_property
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-import httpx
+import httpx2
 
 from . import _lazy
 from ._base_client import BaseClient
 from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientSettings, tls_verify
-from ._http_clients import DefaultAsyncHttpxClient, DefaultHttpxClient
+from ._http_clients import DefaultAsyncHttpx2Client, DefaultHttpx2Client
+from ._legacy_httpx import LegacyAsyncClient, LegacyClient, is_legacy_client, wrap, wrap_async
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from .resources.users import AsyncUsers, Users
 
@@ -31,7 +32,7 @@ _T = TypeVar("_T")
 
 
 async def _sleep_async(seconds: float) -> None:
-    # anyio (an httpx dependency) sleeps under asyncio and trio alike; loaded
+    # anyio (an httpx2 dependency) sleeps under asyncio and trio alike; loaded
     # on first use so that `import users_sdk` does not pay for it.
     await _lazy.anyio.sleep(seconds)
 
@@ -57,7 +58,7 @@ class UsersClient(BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         verify: bool | str | ssl.SSLContext = True,
-        http_client: httpx.Client | None = None,
+        http_client: httpx2.Client | None = None,
     ) -> None:
         self._configure(
             ClientSettings(
@@ -71,12 +72,16 @@ class UsersClient(BaseClient):
         )
         self._check_verify_applies(verify, http_client)
         self._owns_http = http_client is None
+        self._http: httpx2.Client | LegacyClient
         if http_client is None:
-            http_client = DefaultHttpxClient(
+            self._http = DefaultHttpx2Client(
                 verify=tls_verify(verify), headers=self._default_headers
             )
             self._http_has_default_headers = True
-        self._http = http_client
+        elif is_legacy_client(http_client):
+            self._http = wrap(http_client)
+        else:
+            self._http = self._checked_http_client(http_client, httpx2.Client)
         self._sleep: Callable[[float], None] = time.sleep
 
     @cached_property
@@ -123,7 +128,7 @@ class UsersClient(BaseClient):
     def _request(
         self,
         args: Mapping[str, Any],
-        parse: Callable[[httpx.Response], _T],
+        parse: Callable[[httpx2.Response], _T],
         *,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> _T:
@@ -137,7 +142,7 @@ class UsersClient(BaseClient):
         while True:
             try:
                 response = self._http.send(request)
-            except httpx.HTTPError as error:
+            except httpx2.HTTPError as error:
                 delay = self._next_retry_delay(request, retries, error=error)
                 if delay is None:
                     raise self._transport_error(error, request) from error
@@ -167,7 +172,7 @@ class AsyncUsersClient(BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         verify: bool | str | ssl.SSLContext = True,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: httpx2.AsyncClient | None = None,
     ) -> None:
         self._configure(
             ClientSettings(
@@ -181,12 +186,16 @@ class AsyncUsersClient(BaseClient):
         )
         self._check_verify_applies(verify, http_client)
         self._owns_http = http_client is None
+        self._http: httpx2.AsyncClient | LegacyAsyncClient
         if http_client is None:
-            http_client = DefaultAsyncHttpxClient(
+            self._http = DefaultAsyncHttpx2Client(
                 verify=tls_verify(verify), headers=self._default_headers
             )
             self._http_has_default_headers = True
-        self._http = http_client
+        elif is_legacy_client(http_client):
+            self._http = wrap_async(http_client)
+        else:
+            self._http = self._checked_http_client(http_client, httpx2.AsyncClient)
         self._sleep: Callable[[float], Coroutine[Any, Any, None]] = _sleep_async
 
     @cached_property
@@ -230,7 +239,7 @@ class AsyncUsersClient(BaseClient):
     async def _request(
         self,
         args: Mapping[str, Any],
-        parse: Callable[[httpx.Response], _T],
+        parse: Callable[[httpx2.Response], _T],
         *,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> _T:
@@ -241,7 +250,7 @@ class AsyncUsersClient(BaseClient):
         while True:
             try:
                 response = await self._http.send(request)
-            except httpx.HTTPError as error:
+            except httpx2.HTTPError as error:
                 delay = self._next_retry_delay(request, retries, error=error)
                 if delay is None:
                     raise self._transport_error(error, request) from error

@@ -11,10 +11,11 @@ import ssl
 import sys
 from collections.abc import Mapping
 
-import httpx
+import httpx2
 
 from . import _retries
 from ._exceptions import ConfigurationError
+from ._legacy_httpx import as_httpx2_timeout
 from ._logging import redact_secret
 from ._types import NotGiven, TimeoutTypes
 from ._validation import brief
@@ -35,7 +36,7 @@ __all__ = [
 BASE_URL_ENV = "USERS_API_BASE_URL"
 TOKEN_ENV = "USERS_API_TOKEN"
 API_KEY_ENV = "USERS_API_KEY"
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_TIMEOUT = httpx2.Timeout(30.0, connect=5.0)
 DEFAULT_MAX_RETRIES = _retries.DEFAULT_MAX_RETRIES
 # Longer waits than a day are not timeouts; inf and NaN made the sync transport
 # raise OverflowError/ValueError at the first request. None means no timeout.
@@ -135,18 +136,18 @@ def _checked_base_url(base_url: str | None) -> str:
         raise ConfigurationError(f"base_url must be a str, not {type(base_url).__name__}")
     shown = _shown_url(base_url)
     try:
-        url = httpx.URL(base_url)
+        url = httpx2.URL(base_url)
         # Encode it now as the first request would (the path, and the host as the
         # resolver will): a lone surrogate or an empty DNS label ("a..b") escaped
         # as UnicodeError from that request instead of failing here.
-        httpx.Request("GET", base_url.rstrip("/") + "/v1/users")
+        httpx2.Request("GET", base_url.rstrip("/") + "/v1/users")
         url.raw_host.decode("ascii").encode("idna")
-    except (httpx.InvalidURL, ValueError) as error:  # UnicodeError is a ValueError
+    except (httpx2.InvalidURL, ValueError) as error:  # UnicodeError is a ValueError
         raise ConfigurationError(f"base_url {shown} is not a URL: {error}") from None
     if url.scheme not in {"http", "https"} or not url.host:
         raise ConfigurationError(f"base_url {shown} must be an http:// or https:// URL with a host")
     if url.userinfo:
-        # It would show in repr() and in errors, and httpx would send it as Basic auth.
+        # It would show in repr() and in errors, and httpx2 would send it as Basic auth.
         raise ConfigurationError(
             "base_url must not contain a user name or password; "
             "pass the credential as token= or api_key="
@@ -172,8 +173,9 @@ def _checked_secret(name: str, value: object) -> str | None:
     return value
 
 
-def checked_timeout(timeout: object) -> httpx.Timeout:
-    if isinstance(timeout, httpx.Timeout):
+def checked_timeout(timeout: object) -> httpx2.Timeout:
+    timeout = as_httpx2_timeout(timeout)
+    if isinstance(timeout, httpx2.Timeout):
         for name in ("connect", "read", "write", "pool"):
             value = getattr(timeout, name)
             if value is not None and not _is_seconds(value):
@@ -183,14 +185,14 @@ def checked_timeout(timeout: object) -> httpx.Timeout:
                 )
         return timeout
     if timeout is None:
-        return httpx.Timeout(None)
+        return httpx2.Timeout(None)
     if not _is_seconds(timeout):
         raise ConfigurationError(
             f"timeout must be a positive number of seconds up to {MAX_TIMEOUT:.0f}, "
-            f"an httpx.Timeout or None (no timeout), not {brief(timeout)}"
+            f"an httpx2.Timeout or None (no timeout), not {brief(timeout)}"
         )
     assert isinstance(timeout, int | float)
-    return httpx.Timeout(float(timeout), connect=min(float(timeout), DEFAULT_TIMEOUT.connect or 5))
+    return httpx2.Timeout(float(timeout), connect=min(float(timeout), DEFAULT_TIMEOUT.connect or 5))
 
 
 def _is_seconds(value: object) -> bool:
@@ -201,10 +203,12 @@ def _is_seconds(value: object) -> bool:
 
 
 def tls_verify(verify: object) -> bool | ssl.SSLContext:
-    """What httpx gets for `verify=`: True (the default: certifi's CAs), False (only
-    ever when asked), or a context that trusts the CA bundle at a path.
+    """What httpx2 gets for `verify=`: True (the default: the operating system's
+    trust store, or SSL_CERT_FILE / SSL_CERT_DIR when set), False (only ever when
+    asked), an ssl.SSLContext as it is, or a context that trusts the CA bundle at
+    a path.
 
-    The SDK loads the path itself: httpx 0.28 deprecates `verify=<str>` with a
+    The SDK loads the path itself: httpx2 deprecates `verify=<str>` with a
     DeprecationWarning, an error wherever warnings are errors.
     """
     if isinstance(verify, bool | ssl.SSLContext):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from http import HTTPStatus
 
-import httpx
+import httpx2
 
 from . import _lazy, _retries
 from ._exceptions import RateLimitError, UnexpectedResponseError, status_error_class
@@ -15,7 +15,7 @@ __all__ = ["error_for"]
 _KNOWN_STATUSES = frozenset(status.value for status in HTTPStatus)
 
 
-def error_for(response: httpx.Response) -> Exception:
+def error_for(response: httpx2.Response) -> Exception:
     status = response.status_code
     if status < 400 or status not in _KNOWN_STATUSES:
         return UnexpectedResponseError(
@@ -36,7 +36,7 @@ def error_for(response: httpx.Response) -> Exception:
     return error_class(response=response, body=body, problem=problem)
 
 
-def _body_of(response: httpx.Response) -> object:
+def _body_of(response: httpx2.Response) -> object:
     """The decoded body of an error response: JSON when it is JSON, else text."""
     content = response.content
     if not content:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from ._logging import redact_credentials
 
 if TYPE_CHECKING:
-    import httpx
+    import httpx2
 
     from users_api_client.models import FieldError, Problem
 
@@ -103,7 +103,7 @@ class APITimeoutError(APIConnectionError):
 class _ResponseError(UsersAPIError):
     """Shared fields of errors that carry an HTTP response."""
 
-    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+    def __init__(self, message: str, *, response: httpx2.Response, body: object) -> None:
         # The message quotes the body; never the credential a server echoed into it.
         super().__init__(redact_credentials(message, response.request))
         self.response = response
@@ -123,7 +123,7 @@ class APIStatusError(_ResponseError):
 
     hint = "See the detail above."
 
-    def __init__(self, *, response: httpx.Response, body: object, problem: Problem | None) -> None:
+    def __init__(self, *, response: httpx2.Response, body: object, problem: Problem | None) -> None:
         self.problem = problem
         detail = redact_credentials(_detail(problem, body), response.request)
         self.detail = detail
@@ -171,7 +171,7 @@ class ValidationError(APIStatusError):
 
     hint = "Fix the fields listed and send again."
 
-    def __init__(self, *, response: httpx.Response, body: object, problem: Problem | None) -> None:
+    def __init__(self, *, response: httpx2.Response, body: object, problem: Problem | None) -> None:
         self.errors: Sequence[FieldError] = _field_errors(problem)
         super().__init__(response=response, body=body, problem=problem)
         if self.errors:
@@ -188,7 +188,7 @@ class RateLimitError(APIStatusError):
     def __init__(
         self,
         *,
-        response: httpx.Response,
+        response: httpx2.Response,
         body: object,
         problem: Problem | None,
         retry_after: float | None = None,
@@ -205,7 +205,7 @@ class UnexpectedResponseError(_ResponseError):
     """A response the spec does not allow: bad JSON, an HTML page, a missing or
     mistyped field, or a status such as 520."""
 
-    def __init__(self, reason: str, *, response: httpx.Response, body: object = None) -> None:
+    def __init__(self, reason: str, *, response: httpx2.Response, body: object = None) -> None:
         self.reason = reason
         request_id = response.headers.get("x-request-id")
         message = (
@@ -243,7 +243,7 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     return APIStatusError
 
 
-def _reason(response: httpx.Response) -> str:
+def _reason(response: httpx2.Response) -> str:
     return response.reason_phrase or "Unknown Status"
 
 

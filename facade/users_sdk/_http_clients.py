@@ -1,66 +1,67 @@
-"""The httpx clients the SDK makes, for `http_client=` when you need your own.
+"""The httpx2 clients the SDK makes, for `http_client=` when you need your own.
 
-    from users_sdk import DefaultHttpxClient, UsersClient
+    from users_sdk import DefaultHttpx2Client, UsersClient
 
-    client = UsersClient(http_client=DefaultHttpxClient(proxy="http://proxy.internal:3128"))
+    client = UsersClient(http_client=DefaultHttpx2Client(proxy="http://proxy.internal:3128"))
 
-A plain `httpx.Client` works too; these add the SDK's defaults: its connection
-limits and its connection pool (users_sdk/_connection_pool.py), whose cost does
-not grow with the number of requests in flight.
+A plain `httpx2.Client` works too; these add the SDK's defaults (its connection
+limits, and `verify=` checked as the SDK's own clients check it).
+`DefaultHttpxClient` and `DefaultAsyncHttpxClient` are the same classes under
+their earlier names.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import httpx
+import httpx2
 
-from . import _lazy
 from ._config import tls_verify
 
-__all__ = ["DEFAULT_CONNECTION_LIMITS", "DefaultAsyncHttpxClient", "DefaultHttpxClient"]
+__all__ = [
+    "DEFAULT_CONNECTION_LIMITS",
+    "DefaultAsyncHttpx2Client",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpx2Client",
+    "DefaultHttpxClient",
+]
 
-DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-
-
-def _use_linear_pool(http_client: httpx.Client | httpx.AsyncClient) -> None:
-    # Loaded on first use: it imports httpcore, which httpx itself imports only
-    # when a client is built, so `import users_sdk` stays as cheap as `import httpx`.
-    _lazy.connection_pool.use_linear_pool(http_client)
+DEFAULT_CONNECTION_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20)
 
 
 class _SDKDefaults:
-    """What both Default*HttpxClient add to httpx's client (mixed in before it)."""
+    """What both Default*Httpx2Client add to httpx2's client (mixed in before it)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("limits", DEFAULT_CONNECTION_LIMITS)
         if "verify" in kwargs:
             # Checked and loaded as the SDK's own clients do: a bad value is a
             # ConfigurationError, and a CA bundle path becomes an SSLContext
-            # (httpx 0.28 deprecates verify=<str> with a warning).
+            # (httpx2 deprecates verify=<str> with a warning).
             kwargs["verify"] = tls_verify(kwargs["verify"])
         super().__init__(**kwargs)
-        if kwargs.get("transport") is None:  # a transport you pass stays as it is
-            _use_linear_pool(self)  # type: ignore[arg-type]
 
 
 if TYPE_CHECKING:
-    # Type checkers see httpx's own signatures (every argument checked), as
+    # Type checkers see httpx2's own signatures (every argument checked), as
     # openai-python does for its Default*HttpxClient.
-    DefaultHttpxClient = httpx.Client
-    DefaultAsyncHttpxClient = httpx.AsyncClient
+    DefaultHttpx2Client = httpx2.Client
+    DefaultAsyncHttpx2Client = httpx2.AsyncClient
 else:
 
-    class DefaultHttpxClient(_SDKDefaults, httpx.Client):
-        """An httpx.Client with the SDK's defaults; takes every httpx.Client argument.
+    class DefaultHttpx2Client(_SDKDefaults, httpx2.Client):
+        """An httpx2.Client with the SDK's defaults; takes every httpx2.Client argument.
 
-        Direct connections get the SDK's pool; proxied ones, and a `transport=`
-        you pass, keep their own. The SDK does not close a client you pass.
+        The SDK does not close a client you pass.
         """
 
-    class DefaultAsyncHttpxClient(_SDKDefaults, httpx.AsyncClient):
-        """An httpx.AsyncClient with the SDK's defaults; takes every httpx.AsyncClient argument.
+    class DefaultAsyncHttpx2Client(_SDKDefaults, httpx2.AsyncClient):
+        """An httpx2.AsyncClient with the SDK's defaults; takes every httpx2.AsyncClient argument.
 
-        Direct connections get the SDK's pool; proxied ones, and a `transport=`
-        you pass, keep their own. The SDK does not close a client you pass.
+        The SDK does not close a client you pass.
         """
+
+
+# The names of users-sdk 0.1 (they have always built the SDK's own client).
+DefaultHttpxClient = DefaultHttpx2Client
+DefaultAsyncHttpxClient = DefaultAsyncHttpx2Client

@@ -1,10 +1,9 @@
 """Modules the SDK loads on first use, not with `import users_sdk`.
 
 `_lazy.models` (the response parsers, with the generated attrs models, attrs
-and dateutil), `_lazy.exports` (the generated models users_sdk re-exports),
-`_lazy.anyio` (only async retries sleep) and `_lazy.connection_pool`
-(httpcore) each cost milliseconds that a script which never reaches them
-should not pay. The first access imports the module
+and dateutil), `_lazy.exports` (the generated models users_sdk re-exports)
+and `_lazy.anyio` (only async retries sleep) each cost milliseconds that a
+script which never reaches them should not pay. The first access imports the module
 and stores it here (PEP 562), so later accesses are plain attribute reads.
 Type checkers see the real modules.
 """
@@ -19,14 +18,12 @@ if TYPE_CHECKING:
 
     from users_api_client.sdk import exports as exports
 
-    from . import _connection_pool as connection_pool
     from . import _models as models
 
-__all__ = ["anyio", "connection_pool", "exports", "models"]
+__all__ = ["anyio", "exports", "models"]
 
 _MODULES = {
     "anyio": "anyio",
-    "connection_pool": "users_sdk._connection_pool",
     "exports": "users_api_client.sdk.exports",
     "models": "users_sdk._models",
 }

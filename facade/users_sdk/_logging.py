@@ -10,7 +10,7 @@ import json
 import logging
 import os
 
-import httpx
+import httpx2
 
 logger = logging.getLogger("users_sdk")
 
@@ -24,7 +24,7 @@ SECRET_BODY_FIELDS = frozenset({"password", "reset_token"})
 _MIN_SECRET_LENGTH = 6
 
 
-def request_secrets(request: httpx.Request) -> list[str]:
+def request_secrets(request: httpx2.Request) -> list[str]:
     """The credential and body secrets a request carried, longest first."""
     secrets: list[str] = []
     for name in ("authorization", "x-api-key"):
@@ -46,7 +46,7 @@ def request_secrets(request: httpx.Request) -> list[str]:
     )
 
 
-def redact_credentials(text: str, request: httpx.Request) -> str:
+def redact_credentials(text: str, request: httpx2.Request) -> str:
     """`text` without the credential, password or reset token `request` carried.
 
     For error messages, which quote what the server sent: a debug page or a

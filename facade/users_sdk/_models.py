@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-import httpx
+import httpx2
 
 from users_api_client.models import Invitation, Problem, User
 from users_api_client.sdk.builders import FIELD_ERROR, INVITATION, PROBLEM, USER, Shape
@@ -30,7 +30,7 @@ __all__ = ["decode_json", "parse_invitation", "parse_problem", "parse_user", "pa
 _T = TypeVar("_T")
 
 
-def decode_json(response: httpx.Response) -> Any:
+def decode_json(response: httpx2.Response) -> Any:
     try:
         return json.loads(response.content)
     except (ValueError, UnicodeDecodeError) as error:
@@ -49,19 +49,19 @@ def decode_json(response: httpx.Response) -> Any:
         ) from None
 
 
-def parse_user(response: httpx.Response) -> User:
+def parse_user(response: httpx2.Response) -> User:
     data = decode_json(response)
     user = USER.build(data)
     return user if user is not None else _parse(USER, data, response)
 
 
-def parse_invitation(response: httpx.Response) -> Invitation:
+def parse_invitation(response: httpx2.Response) -> Invitation:
     data = decode_json(response)
     invitation = INVITATION.build(data)
     return invitation if invitation is not None else _parse(INVITATION, data, response)
 
 
-def parse_user_page(response: httpx.Response) -> tuple[list[User], str | None, str | None]:
+def parse_user_page(response: httpx2.Response) -> tuple[list[User], str | None, str | None]:
     """The users of one page, its next cursor and its previous cursor."""
     data = decode_json(response)
     if not isinstance(data, dict):
@@ -102,7 +102,7 @@ def parse_problem(body: Any) -> Problem | None:
         return None
 
 
-def _text_excerpt(response: httpx.Response) -> str:
+def _text_excerpt(response: httpx2.Response) -> str:
     return response.content[:2000].decode("utf-8", errors="replace")
 
 
@@ -121,7 +121,7 @@ def _describe(expected: tuple[type, ...]) -> str:
     return " or ".join(dict.fromkeys(names.get(t, t.__name__) for t in expected))
 
 
-def _parse(shape: Shape[_T], data: Any, response: httpx.Response) -> _T:
+def _parse(shape: Shape[_T], data: Any, response: httpx2.Response) -> _T:
     """The general path, for data the builder refused: explain it, or accept
     what the generated from_dict accepts."""
     name = shape.model.__name__

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import Any, Generic, TypeVar
 
-import httpx
+import httpx2
 
 from ._exceptions import NoMorePagesError, UnexpectedResponseError
 
@@ -34,7 +34,7 @@ class _Page(Generic[_T]):
         cursor: str | None,
         next_cursor: str | None,
         previous_cursor: str | None,
-        http_response: httpx.Response,
+        http_response: httpx2.Response,
         fetch: Any,
     ) -> None:
         self.items = items

@@ -17,7 +17,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, ParamSpec, TypeVar, cast
 
-import httpx
+import httpx2
 
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
@@ -29,7 +29,7 @@ class APIResponse(Generic[_T]):
     """One HTTP exchange and, on demand, its parsed value."""
 
     def __init__(
-        self, http_response: httpx.Response, parse: Callable[[], _T], retries_taken: int
+        self, http_response: httpx2.Response, parse: Callable[[], _T], retries_taken: int
     ) -> None:
         self.http_response = http_response
         self.retries_taken = retries_taken
@@ -42,7 +42,7 @@ class APIResponse(Generic[_T]):
         return self.http_response.status_code
 
     @property
-    def headers(self) -> httpx.Headers:
+    def headers(self) -> httpx2.Headers:
         return self.http_response.headers
 
     @property
@@ -55,7 +55,7 @@ class APIResponse(Generic[_T]):
         return self.http_response.request.method
 
     @property
-    def url(self) -> httpx.URL:
+    def url(self) -> httpx2.URL:
         return self.http_response.request.url
 
     def parse(self) -> _T:
@@ -73,7 +73,7 @@ class APIResponse(Generic[_T]):
 
 
 def finish(
-    http_response: httpx.Response, parse: Callable[[], _T], retries_taken: int
+    http_response: httpx2.Response, parse: Callable[[], _T], retries_taken: int
 ) -> _T | APIResponse[_T]:
     """What a request returns: the parsed value, or the raw response in raw mode."""
     if _raw_mode.get():

@@ -13,7 +13,7 @@ import email.utils
 import random
 import ssl
 
-import httpx
+import httpx2
 
 DEFAULT_MAX_RETRIES = 2
 INITIAL_DELAY = 0.5
@@ -26,9 +26,9 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Idempotency-Key. Errors in the request itself (a bad URL, a local protocol
 # violation) would fail again, so they are not retried.
 RETRYABLE_EXCEPTIONS: tuple[type[Exception], ...] = (
-    httpx.TimeoutException,
-    httpx.NetworkError,
-    httpx.RemoteProtocolError,
+    httpx2.TimeoutException,
+    httpx2.NetworkError,
+    httpx2.RemoteProtocolError,
 )
 
 
@@ -45,7 +45,7 @@ def is_retryable_exception(error: Exception) -> bool:
 def is_certificate_error(error: BaseException) -> bool:
     """Whether a transport error comes from TLS certificate verification."""
     cause: BaseException | None = error
-    for _ in range(10):  # httpx -> httpcore -> ssl; bounded, in case of a cycle
+    for _ in range(10):  # httpx2 -> httpcore -> ssl; bounded, in case of a cycle
         if cause is None:
             return False
         if isinstance(cause, ssl.SSLCertVerificationError):
@@ -66,7 +66,7 @@ def backoff_delay(retry_number: int, rng: random.Random | None = None) -> float:
     return base * (1 - jitter)
 
 
-def retry_after(headers: httpx.Headers, now: datetime.datetime | None = None) -> float | None:
+def retry_after(headers: httpx2.Headers, now: datetime.datetime | None = None) -> float | None:
     """Seconds the server asked us to wait (0 or more); None if it did not say."""
     value = headers.get("retry-after")
     if value is None:
@@ -87,7 +87,7 @@ def retry_after(headers: httpx.Headers, now: datetime.datetime | None = None) ->
     return min(max(seconds, 0.0), 1e9)  # inf would not fit a sleep
 
 
-def wait_before_retry(retry_number: int, response: httpx.Response) -> float | None:
+def wait_before_retry(retry_number: int, response: httpx2.Response) -> float | None:
     """The wait before retrying after `response`: its Retry-After, else the backoff.
 
     None when the server asks for more than MAX_RETRY_AFTER: waiting that long

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final, Literal, TypeAlias
 
-import httpx
+import httpx2
 
 __all__ = ["NOT_GIVEN", "NotGiven", "TimeoutTypes"]
 
@@ -31,5 +31,5 @@ class NotGiven:
 
 NOT_GIVEN: Final = NotGiven()
 
-# A number of seconds for the whole request, or an httpx.Timeout for each phase.
-TimeoutTypes: TypeAlias = float | httpx.Timeout | None
+# A number of seconds for the whole request, or an httpx2.Timeout for each phase.
+TimeoutTypes: TypeAlias = float | httpx2.Timeout | None

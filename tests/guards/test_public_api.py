@@ -123,6 +123,7 @@ def test_import_does_not_load_the_generated_models() -> None:
         "import sys, users_sdk; "
         "print(sorted(m for m in ('users_api_client.models', 'users_api_client.client', "
         "'users_api_client.sdk.builders', 'attrs', 'dateutil', 'asyncio', 'httpcore', "
+        "'httpcore2', 'httpx', "
         "'anyio') if m in sys.modules))"
     )
     result = subprocess.run(

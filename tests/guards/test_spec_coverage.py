@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import yaml
 
 from users_sdk import UsersAPIError, UsersClient
@@ -53,17 +53,17 @@ def spec_operations(spec_path: Path = ROOT / "openapi.yaml") -> Operations:
 
 
 def reached_operations(operations: Operations) -> set[str]:
-    sent: list[httpx.Request] = []
+    sent: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         sent.append(request)
-        return httpx.Response(418)
+        return httpx2.Response(418)
 
     client = UsersClient(
         base_url="http://coverage.test",
         token="t",
         max_retries=0,
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
     )
     for call in CALLS.values():
         with contextlib.suppress(UsersAPIError):

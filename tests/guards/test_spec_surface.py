@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import httpx
+import httpx2
 import pytest
 import yaml
 
@@ -127,15 +127,15 @@ def sample(schema: dict[str, Any]) -> tuple[Any, list[str]]:
     return "abc", ["abc"]
 
 
-def sent_query(call: Any) -> httpx.QueryParams:
-    sent: list[httpx.Request] = []
+def sent_query(call: Any) -> httpx2.QueryParams:
+    sent: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         sent.append(request)
         page = {"items": [], "limit": 1, "next_cursor": None, "previous_cursor": None}
-        return httpx.Response(200, json=page)
+        return httpx2.Response(200, json=page)
 
-    call(httpx.MockTransport(handler))
+    call(httpx2.MockTransport(handler))
     (request,) = sent
     return request.url.params
 
@@ -145,15 +145,15 @@ def test_every_list_users_parameter_is_sent_on_the_wire(parameter: dict[str, Any
     name = parameter["name"]
     value, expected = sample(parameter["schema"])
 
-    def sync(transport: httpx.MockTransport) -> None:
-        http = httpx.Client(transport=transport)
+    def sync(transport: httpx2.MockTransport) -> None:
+        http = httpx2.Client(transport=transport)
         with UsersClient(base_url="http://users.test", token="t", http_client=http) as client:
             client.users.list(**{name: value})
         http.close()
 
-    def async_(transport: httpx.MockTransport) -> None:
+    def async_(transport: httpx2.MockTransport) -> None:
         async def main() -> None:
-            http = httpx.AsyncClient(transport=transport)
+            http = httpx2.AsyncClient(transport=transport)
             async with AsyncUsersClient(
                 base_url="http://users.test", token="t", http_client=http
             ) as client:

@@ -1,5 +1,5 @@
 """The sync and async twins offer the same API: a parameter added to one is added
-to the other. Written twice on purpose (as httpx does), so checked here."""
+to the other. Written twice on purpose (as httpx2 does), so checked here."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ _ASYNC_NAMES = {
     "Users": "AsyncUsers",
     "UsersClient": "AsyncUsersClient",
     "UsersWithRawResponse": "AsyncUsersWithRawResponse",
-    "Client": "AsyncClient",  # httpx.Client
+    "Client": "AsyncClient",  # httpx2.Client
     "Iterator": "AsyncIterator",
 }
 # Methods that exist under another name in the async twin.

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from users_sdk import AsyncUsersClient, SyncPage, UsersClient
@@ -53,7 +53,7 @@ class ServerControl:
     """The reference server's test-mode endpoints (outside openapi.yaml)."""
 
     def __init__(self, base_url: str) -> None:
-        self._http = httpx.Client(base_url=base_url)
+        self._http = httpx2.Client(base_url=base_url)
 
     def reset(self) -> None:
         self._http.post("/_test/reset").raise_for_status()

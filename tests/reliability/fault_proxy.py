@@ -23,7 +23,7 @@ answer before dropping or delaying it). `quiesce()` waits until no request is
 being forwarded, for a test that wants to look at the server's state.
 
 The proxy runs its own asyncio loop in a daemon thread; it speaks just enough
-HTTP/1.1 for httpx (Content-Length bodies, keep-alive towards the client, one
+HTTP/1.1 for httpx2 (Content-Length bodies, keep-alive towards the client, one
 upstream connection per request).
 """
 

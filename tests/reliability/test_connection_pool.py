@@ -1,17 +1,16 @@
-"""The linear connection pool (users_sdk/_connection_pool.py) on real sockets.
+"""What users get from the connection pool (httpx2's own), on real sockets.
 
 A threaded HTTP/1.1 keep-alive server on loopback counts the connections it
-accepts and the requests it serves at once. Under load the SDK's clients must
-reuse connections (httpcore 1.0's stock pool closes and redials most of them:
-the control test shows it, so the count means something), stay within their
-limits, survive cancellation, and replace connections the server dropped.
+accepts, closes, and the requests it serves at once. Under load the SDK's
+clients must reuse connections, stay within their limits, survive
+cancellation, and replace connections the server dropped. Only behaviour is
+checked, never the pool's internals.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -22,16 +21,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import anyio
-import httpcore
-import httpx
+import httpx2
 import pytest
 from unit.conftest import user_json
 
-from users_sdk import AsyncUsersClient, DefaultAsyncHttpxClient, DefaultHttpxClient, UsersClient
-from users_sdk._connection_pool import TESTED_HTTPCORE_VERSIONS, use_linear_pool
+from users_sdk import AsyncUsersClient, DefaultAsyncHttpx2Client, DefaultHttpx2Client, UsersClient
 
 TOKEN = "pool-token"
-LINEAR_EXPECTED = httpcore.__version__ in TESTED_HTTPCORE_VERSIONS
 
 
 @dataclass
@@ -106,10 +102,6 @@ def pool_server(delay: float = 0.0, drop_after_response: bool = False) -> Iterat
         httpd.server_close()
 
 
-def _pool(http_client: httpx.Client | httpx.AsyncClient) -> Any:
-    return http_client._transport._pool  # type: ignore[union-attr]
-
-
 async def _in_flight(count: int, calls: int, call: Any) -> None:
     remaining = iter(range(calls))
 
@@ -122,41 +114,23 @@ async def _in_flight(count: int, calls: int, call: Any) -> None:
             group.start_soon(worker)
 
 
-def _getter(raw: httpx.AsyncClient) -> Callable[[int], Awaitable[None]]:
+def _getter(raw: httpx2.AsyncClient) -> Callable[[int], Awaitable[None]]:
     async def get(index: int) -> None:
         (await raw.get(f"/v1/users/usr_{index:04d}")).raise_for_status()
 
     return get
 
 
-def test_the_clients_the_sdk_builds_get_the_linear_pool_on_a_tested_httpcore() -> None:
-    with UsersClient(base_url="http://127.0.0.1:9", token=TOKEN) as client:
-        sync_pool = type(_pool(client._http)).__name__
-    async_client = AsyncUsersClient(base_url="http://127.0.0.1:9", token=TOKEN)
-    async_pool = type(_pool(async_client._http)).__name__
-    anyio.run(async_client.close)
-    if LINEAR_EXPECTED:
-        assert (sync_pool, async_pool) == ("_LinearConnectionPool", "_LinearAsyncConnectionPool")
-    else:  # another httpcore: its own pool, untouched (correct, maybe slower)
-        assert (sync_pool, async_pool) == ("ConnectionPool", "AsyncConnectionPool")
+def _wait_until(condition: Any, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the server"
+        time.sleep(0.005)
 
 
-def test_pools_it_does_not_know_are_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    mock = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200)))
-    proxied = httpx.Client(transport=httpx.HTTPTransport(proxy="http://127.0.0.1:9"))
-    own_transport = httpx.HTTPTransport()
-    with mock, proxied, DefaultHttpxClient(transport=own_transport) as given:
-        assert use_linear_pool(mock) is False
-        assert use_linear_pool(proxied) is False  # an httpcore.HTTPProxy
-        assert type(_pool(given)) is httpcore.ConnectionPool  # a transport you pass is yours
-    http2_pool = httpx.Client()
-    http2_pool._transport._pool._http2 = True  # type: ignore[attr-defined]
-    with http2_pool:
-        assert use_linear_pool(http2_pool) is False
-    with httpx.Client() as plain:
-        monkeypatch.setattr(httpcore, "__version__", "1.0.10")  # not checked yet
-        assert use_linear_pool(plain) is False
-        assert type(_pool(plain)) is httpcore.ConnectionPool
+def _open(server: PoolServer) -> int:
+    with server.lock:
+        return server.connections - server.closed
 
 
 @pytest.mark.anyio
@@ -172,57 +146,70 @@ async def test_fifty_in_flight_reuse_their_connections() -> None:
             await _in_flight(50, 200, get)
         assert sorted(seen) == [f"usr_{index:04d}" for index in range(200)]
         assert server.most_in_flight > 10, "the calls did not overlap; the test proves nothing"
-        if LINEAR_EXPECTED:
-            assert server.connections <= 50
-
-
-@pytest.mark.anyio
-@pytest.mark.skipif(
-    httpcore.__version__ != "1.0.9", reason="the control measures httpcore 1.0.9's own pool"
-)
-@pytest.mark.skipif(
-    sys.flags.dev_mode,
-    reason="under python -X dev the slower client keeps few connections open at once, "
-    "and httpcore's pool happened to dial only 50: the control would prove nothing",
-)
-async def test_control_httpcore_stock_pool_redials_under_the_same_load() -> None:
-    """The same load through a stock httpx.AsyncClient with the SDK's limits
-    dials far more than 50 connections: the bound above is not trivially met."""
-    with pool_server(delay=0.05) as server:
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        async with httpx.AsyncClient(base_url=server.url, limits=limits) as raw:
-            await _in_flight(50, 200, _getter(raw))
-        assert server.connections > 50
+        assert server.connections <= 50
 
 
 @pytest.mark.anyio
 async def test_limits_hold_and_idle_connections_beyond_keepalive_are_closed() -> None:
     with pool_server(delay=0.01) as server:
-        limits = httpx.Limits(max_connections=5, max_keepalive_connections=2)
-        async with httpx.AsyncClient(base_url=server.url, limits=limits) as raw:
-            assert use_linear_pool(raw) is LINEAR_EXPECTED
-            await _in_flight(30, 120, _getter(raw))
+        limits = httpx2.Limits(max_connections=5, max_keepalive_connections=2)
+        async with (
+            DefaultAsyncHttpx2Client(limits=limits) as http,
+            AsyncUsersClient(base_url=server.url, token=TOKEN, http_client=http) as client,
+        ):
+
+            async def get(index: int) -> None:
+                await client.users.get(f"usr_{index:04d}")
+
+            await _in_flight(30, 120, get)
             assert 2 <= server.most_in_flight <= 5  # overlapping, within the limit
-            if LINEAR_EXPECTED:  # httpcore 1.0.9's own pool redials nearly every time
-                assert server.connections <= 5 + 3
-            idle = [connection for connection in _pool(raw).connections if connection.is_idle()]
-            assert len(idle) <= 2
+            assert server.connections <= 5 + 3  # reused, not redialled per request
+            await anyio.to_thread.run_sync(lambda: _wait_until(lambda: _open(server) <= 2))
 
 
 @pytest.mark.anyio
 async def test_cancelled_requests_give_their_connections_back() -> None:
     with pool_server(delay=0.3) as server:
-        limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
-        async with httpx.AsyncClient(base_url=server.url, limits=limits) as raw:
-            assert use_linear_pool(raw) is LINEAR_EXPECTED
+        limits = httpx2.Limits(max_connections=4, max_keepalive_connections=4)
+        async with (
+            DefaultAsyncHttpx2Client(limits=limits) as http,
+            AsyncUsersClient(base_url=server.url, token=TOKEN, http_client=http) as client,
+        ):
             with anyio.move_on_after(0.1):  # 4 running, 16 queued: all cancelled
-                await _in_flight(20, 20, lambda index: raw.get(f"/v1/users/usr_{index:04d}"))
+                await _in_flight(20, 20, lambda index: client.users.get(f"usr_{index:04d}"))
+            assert server.most_in_flight == 4  # the limit held while they waited
             server.delay = 0.0
             with anyio.fail_after(5):
-                answers = [await raw.get(f"/v1/users/usr_{index:04d}") for index in range(8)]
-            assert [answer.status_code for answer in answers] == [200] * 8
-            assert "0 queued" in repr(_pool(raw))
-            assert len(_pool(raw).connections) <= 4
+                users = [
+                    await client.users.get(f"usr_{index:04d}", timeout=httpx2.Timeout(5, pool=1))
+                    for index in range(8)
+                ]
+            assert [user.id for user in users] == [f"usr_{index:04d}" for index in range(8)]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("yields", [0, 1, 2, 3, 5, 8, 13])
+async def test_a_request_cancelled_at_any_point_does_not_poison_the_pool(yields: int) -> None:
+    """encode/httpcore#1093: httpcore 1.0.9's pool kept a connection whose
+    request was cancelled before it connected as 'connecting' for good, and
+    every later request waited for the pool. Cancelled after 0 to 13 turns of
+    the event loop, a connecting and a queued request leave a one-connection
+    pool usable."""
+    with pool_server() as server:
+        limits = httpx2.Limits(max_connections=1, max_keepalive_connections=1)
+        async with (
+            DefaultAsyncHttpx2Client(limits=limits) as http,
+            AsyncUsersClient(base_url=server.url, token=TOKEN, http_client=http) as client,
+        ):
+            connecting = asyncio.create_task(client.users.get("usr_0001"))
+            queued = asyncio.create_task(client.users.get("usr_0002"))
+            for _ in range(yields):
+                await asyncio.sleep(0)
+            connecting.cancel()
+            queued.cancel()
+            await asyncio.gather(connecting, queued, return_exceptions=True)
+            timeout = httpx2.Timeout(5.0, pool=1.0)
+            assert (await client.users.get("usr_0009", timeout=timeout)).id == "usr_0009"
 
 
 def test_a_connection_the_server_dropped_while_idle_is_replaced() -> None:
@@ -234,46 +221,15 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced() -> None:
         assert server.connections == 5
 
 
-def _wait_until(condition: Any, seconds: float = 5.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting for the server"
-        time.sleep(0.005)
-
-
-@pytest.mark.anyio
-@pytest.mark.skipif(not LINEAR_EXPECTED, reason="this httpcore keeps its own pool")
-async def test_a_request_cancelled_before_it_connected_does_not_fill_the_pool() -> None:
-    """encode/httpcore#1093: httpcore 1.0.9's pool keeps such a connection as
-    'connecting' for good, and every later request waits for the pool."""
-    with pool_server() as server:
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        async with httpx.AsyncClient(base_url=server.url, limits=limits) as raw:
-            assert use_linear_pool(raw) is LINEAR_EXPECTED
-            connecting = asyncio.create_task(raw.get("/v1/users/usr_0001"))
-            queued = asyncio.create_task(raw.get("/v1/users/usr_0002"))
-            for _ in range(1000):  # until both are in the pool
-                if len(_pool(raw)._requests) == 2:
-                    break
-                await asyncio.sleep(0)
-            # Cancelled in this order, the first one's clean-up hands the queued
-            # request a new connection, which its own cancellation then abandons.
-            connecting.cancel()
-            queued.cancel()
-            await asyncio.gather(connecting, queued, return_exceptions=True)
-            answer = await raw.get("/v1/users/usr_0009", timeout=httpx.Timeout(5.0, pool=1.0))
-            assert answer.status_code == 200
-
-
 def test_a_full_pool_replaces_an_idle_connection_to_another_origin() -> None:
     with pool_server() as first, pool_server() as second:
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        with httpx.Client(limits=limits) as raw:
-            assert use_linear_pool(raw) is LINEAR_EXPECTED
-            assert raw.get(f"{first.url}/v1/users/usr_0001").status_code == 200
-            assert raw.get(f"{second.url}/v1/users/usr_0002").status_code == 200
-            origins = [connection._origin for connection in _pool(raw).connections]
-            assert [str(origin) for origin in origins] == [second.url]
+        limits = httpx2.Limits(max_connections=1, max_keepalive_connections=1)
+        with DefaultHttpx2Client(limits=limits) as http:
+            for server, user_id in ((first, "usr_0001"), (second, "usr_0002")):
+                with UsersClient(base_url=server.url, token=TOKEN, http_client=http) as client:
+                    assert client.users.get(user_id).id == user_id
+            _wait_until(lambda: first.closed == 1)  # the idle one was closed to make room
+            assert (first.connections, second.connections, _open(second)) == (1, 1, 1)
 
 
 def test_threads_share_one_sync_client() -> None:
@@ -285,27 +241,22 @@ def test_threads_share_one_sync_client() -> None:
             ids = list(threads.map(lambda i: client.users.get(f"usr_{i:04d}").id, range(160)))
         assert ids == [f"usr_{index:04d}" for index in range(160)]
         assert server.most_in_flight > 4
-        if LINEAR_EXPECTED:
-            assert server.connections <= 16
+        assert server.connections <= 16
 
 
 @pytest.mark.anyio
-async def test_default_httpx_clients_keep_the_sdk_pool_with_your_arguments() -> None:
-    limits = httpx.Limits(max_connections=7, max_keepalive_connections=3)
+async def test_default_httpx2_clients_keep_your_arguments() -> None:
+    limits = httpx2.Limits(max_connections=7, max_keepalive_connections=3)
     with pool_server(delay=0.005) as server:
         hooks: list[str] = []
 
-        async def hook(request: httpx.Request) -> None:
+        async def hook(request: httpx2.Request) -> None:
             hooks.append(request.url.path)
 
         async with (
-            DefaultAsyncHttpxClient(limits=limits, event_hooks={"request": [hook]}) as http,
+            DefaultAsyncHttpx2Client(limits=limits, event_hooks={"request": [hook]}) as http,
             AsyncUsersClient(base_url=server.url, token=TOKEN, http_client=http) as client,
         ):
-            pool = _pool(http)
-            assert (pool._max_connections, pool._max_keepalive_connections) == (7, 3)
-            linear = type(pool).__name__ == "_LinearAsyncConnectionPool"
-            assert linear is LINEAR_EXPECTED
 
             async def get(index: int) -> None:
                 await client.users.get(f"usr_{index:04d}")
@@ -313,7 +264,4 @@ async def test_default_httpx_clients_keep_the_sdk_pool_with_your_arguments() -> 
             await _in_flight(20, 60, get)
         assert len(hooks) == 60
         assert 2 <= server.most_in_flight <= 7  # overlapping, within the limit
-    with DefaultHttpxClient() as sync_http:
-        pool = _pool(sync_http)
-        assert (pool._max_connections, pool._max_keepalive_connections) == (100, 20)
-        assert (type(pool).__name__ == "_LinearConnectionPool") is LINEAR_EXPECTED
+        assert server.connections <= 7 + 3

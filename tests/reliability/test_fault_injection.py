@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from users_sdk import (
@@ -46,7 +46,7 @@ OPERATIONS = 320
 FAULT_RATE = 0.2
 # The client gives up on an answer after TIMEOUT seconds; the proxy's `delay`
 # fault holds answers for DELAY seconds, well past it.
-TIMEOUT = httpx.Timeout(0.4, connect=2.0)
+TIMEOUT = httpx2.Timeout(0.4, connect=2.0)
 DELAY = 0.6
 
 DELETED = "deleted"
@@ -464,7 +464,7 @@ def test_the_ledger_catches_a_client_without_idempotency(
     """The control: the same run with a new Idempotency-Key on every attempt (what a
     naive client does) must be caught, or the checks above would prove nothing."""
 
-    def fresh_key(request: httpx.Request) -> None:
+    def fresh_key(request: httpx2.Request) -> None:
         if "idempotency-key" in request.headers:
             request.headers["Idempotency-Key"] = str(uuid.uuid4())
 
@@ -474,7 +474,7 @@ def test_the_ledger_catches_a_client_without_idempotency(
     # Only lost answers: the fault that idempotency keys are for.
     weights = {kind: float(kind == "drop_after") for kind in KINDS}
     with FaultProxy(reference_server, rate=FAULT_RATE, seed=SEED, weights=weights) as proxy:
-        http = httpx.Client(event_hooks={"request": [fresh_key]}, timeout=TIMEOUT)
+        http = httpx2.Client(event_hooks={"request": [fresh_key]}, timeout=TIMEOUT)
         with UsersClient(base_url=proxy.base_url, token=OWNER_TOKEN, http_client=http) as client:
             client._sleep = lambda seconds: None
             for _ in range(80):

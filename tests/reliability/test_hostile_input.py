@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-import httpx
+import httpx2
 import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings
@@ -112,11 +112,11 @@ class Capture:
     """A MockTransport handler that records each request and answers 404."""
 
     def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
-        return httpx.Response(
+        return httpx2.Response(
             404,
             json={"type": "about:blank", "title": "Not Found", "status": 404, "detail": "no"},
             headers={"content-type": "application/problem+json"},
@@ -128,7 +128,7 @@ def _client(capture: Capture, **options: Any) -> UsersClient:
     options.setdefault("token", TOKEN)
     return UsersClient(
         max_retries=0,
-        http_client=httpx.Client(transport=httpx.MockTransport(capture), verify=_TLS),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(capture), verify=_TLS),
         **options,
     )
 
@@ -202,7 +202,7 @@ async def test_nasty_ids_async(user_id: str) -> None:
             base_url="http://users.test",
             token=TOKEN,
             max_retries=0,
-            http_client=httpx.AsyncClient(transport=httpx.MockTransport(capture), verify=_TLS),
+            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(capture), verify=_TLS),
         ) as client:
             error: BaseException | None = None
             try:
@@ -399,7 +399,7 @@ TIMEOUTS = st.one_of(
     HUGE_INT,
     st.booleans(),
     ANY_TEXT,
-    st.builds(httpx.Timeout, st.floats() | st.none()),
+    st.builds(httpx2.Timeout, st.floats() | st.none()),
 )
 
 
@@ -439,7 +439,7 @@ def test_client_options_are_checked_when_the_client_is_made(
             headers=headers,
             timeout=timeout,
             max_retries=max_retries,
-            http_client=httpx.Client(transport=httpx.MockTransport(capture), verify=_TLS),
+            http_client=httpx2.Client(transport=httpx2.MockTransport(capture), verify=_TLS),
         )
     except ConfigurationError as error:
         message = str(error)

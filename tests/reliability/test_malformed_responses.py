@@ -12,7 +12,7 @@ import ssl
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from users_sdk import (
@@ -218,7 +218,7 @@ def _sync_client(server: str, case: str) -> UsersClient:
         token=TOKEN,
         max_retries=MAX_RETRIES,
         timeout=10.0,
-        http_client=httpx.Client(verify=_TLS),
+        http_client=httpx2.Client(verify=_TLS),
     )
     client._sleep = lambda seconds: None
     return client
@@ -250,7 +250,7 @@ async def test_async(server: str, case: str, method: str) -> None:
         token=TOKEN,
         max_retries=MAX_RETRIES,
         timeout=10.0,
-        http_client=httpx.AsyncClient(verify=_TLS),
+        http_client=httpx2.AsyncClient(verify=_TLS),
     )
 
     async def no_sleep(seconds: float) -> None:

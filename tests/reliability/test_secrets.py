@@ -1,6 +1,6 @@
 """Secrets: the token and the API key never show in repr()/str() of any SDK
 object, in any exception message (even when the server echoes them back), in
-debug logs of users_sdk, httpx and httpcore during a run with retries and
+debug logs of users_sdk, httpx2 and httpcore during a run with retries and
 errors, or in the cassettes; TLS certificates are verified unless turned off.
 """
 
@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import yaml
 
@@ -68,11 +68,11 @@ def _texts(obj: object) -> list[str]:
 # ---- a server that echoes the credential back --------------------------------------
 
 
-def _echo(request: httpx.Request) -> str:
+def _echo(request: httpx2.Request) -> str:
     return f"{request.headers.get('authorization', '')} {request.headers.get('x-api-key', '')}"
 
 
-def _echoing_handler(request: httpx.Request) -> httpx.Response:
+def _echoing_handler(request: httpx2.Request) -> httpx2.Response:
     """Each path names a status; every answer quotes the request's credential."""
     echoed = _echo(request)
     named = re.fullmatch(r"/v1/users/s(\d+)", request.url.path)
@@ -86,16 +86,16 @@ def _echoing_handler(request: httpx.Request) -> httpx.Response:
         "errors": [{"field": f"header {echoed}", "message": echoed, "code": "echo"}],
     }
     if status == 200:  # a user whose date is the credential: a parse error quoting it
-        return httpx.Response(200, json=user_json(created_at=echoed, id=echoed))
+        return httpx2.Response(200, json=user_json(created_at=echoed, id=echoed))
     if status in {500, 520}:
-        return httpx.Response(
+        return httpx2.Response(
             status, text=f"<html><pre>Debug page. Request headers: {echoed}</pre></html>"
         )
     if status == 1:
-        raise httpx.ConnectError(f"proxy refused the request with {echoed}")
+        raise httpx2.ConnectError(f"proxy refused the request with {echoed}")
     if status == 2:
-        raise httpx.ReadTimeout(f"timed out waiting, sent {echoed}")
-    return httpx.Response(
+        raise httpx2.ReadTimeout(f"timed out waiting, sent {echoed}")
+    return httpx2.Response(
         status,
         json=problem,
         headers={"content-type": "application/problem+json", "x-request-id": "req_echo"},
@@ -105,11 +105,11 @@ def _echoing_handler(request: httpx.Request) -> httpx.Response:
 ECHO_STATUSES = [200, 400, 401, 403, 404, 409, 412, 413, 418, 422, 429, 500, 503, 520, 1, 2]
 
 
-def _client(transport: httpx.MockTransport, **credential: str) -> UsersClient:
+def _client(transport: httpx2.MockTransport, **credential: str) -> UsersClient:
     client = UsersClient(
         base_url="http://users.test",
         max_retries=1,
-        http_client=httpx.Client(transport=transport, verify=_TLS),
+        http_client=httpx2.Client(transport=transport, verify=_TLS),
         **credential,
     )
     client._sleep = lambda seconds: None
@@ -146,10 +146,10 @@ def _provoke_every_error(users: Any) -> list[UsersAPIError]:
 def test_no_exception_message_carries_the_credential_even_when_echoed(
     credential: dict[str, str],
 ) -> None:
-    client = _client(httpx.MockTransport(_echoing_handler), **credential)
+    client = _client(httpx2.MockTransport(_echoing_handler), **credential)
     errors = _provoke_every_error(client.users)
     page_client = _client(
-        httpx.MockTransport(lambda request: httpx.Response(200, json={"items": []})), **credential
+        httpx2.MockTransport(lambda request: httpx2.Response(200, json={"items": []})), **credential
     )
     try:
         page_client.users.list().next_page()
@@ -167,12 +167,12 @@ def test_no_exception_message_carries_the_credential_even_when_echoed(
 
 @pytest.mark.anyio
 async def test_repr_and_str_of_every_sdk_object(anyio_backend: str) -> None:
-    def answer(request: httpx.Request) -> httpx.Response:
+    def answer(request: httpx2.Request) -> httpx2.Response:
         if request.url.path == "/v1/users":
-            return httpx.Response(200, json={"items": [user_json()], "next_cursor": None})
-        return httpx.Response(200, json=user_json())
+            return httpx2.Response(200, json={"items": [user_json()], "next_cursor": None})
+        return httpx2.Response(200, json=user_json())
 
-    transport = httpx.MockTransport(answer)
+    transport = httpx2.MockTransport(answer)
     objects: list[object] = []
     for credential in ({"token": TOKEN}, {"api_key": API_KEY}):
         client = _client(transport, **credential)
@@ -189,7 +189,7 @@ async def test_repr_and_str_of_every_sdk_object(anyio_backend: str) -> None:
         ]
         async_client = AsyncUsersClient(
             base_url="http://users.test",
-            http_client=httpx.AsyncClient(transport=transport, verify=_TLS),
+            http_client=httpx2.AsyncClient(transport=transport, verify=_TLS),
             **credential,
         )
         paginator = async_client.users.list()
@@ -217,7 +217,7 @@ async def test_repr_and_str_of_every_sdk_object(anyio_backend: str) -> None:
 
 @pytest.fixture
 def debug_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    for name in ("users_sdk", "httpx", "httpcore"):
+    for name in ("users_sdk", "httpx2", "httpcore"):
         caplog.set_level(logging.DEBUG, logger=name)
     caplog.set_level(logging.DEBUG)
     return caplog
@@ -255,7 +255,7 @@ def test_debug_logs_of_a_run_with_retries_and_errors(
     with (
         FaultProxy(reference_server, rate=0.3, seed=99, delay=0.5) as proxy,
         UsersClient(
-            base_url=proxy.base_url, timeout=httpx.Timeout(0.3, connect=2), **credential
+            base_url=proxy.base_url, timeout=httpx2.Timeout(0.3, connect=2), **credential
         ) as client,
     ):
         client._sleep = lambda seconds: None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
+import httpx2
 import pytest
 from users_server import Settings
 from users_server.background import run_server
@@ -22,14 +22,14 @@ def server_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def _shared_client(server_url: str) -> Iterator[httpx.Client]:
-    # One client for the session: making an httpx.Client costs ~50 ms (its SSL context).
-    with httpx.Client(base_url=server_url, timeout=10) as client:
+def _shared_client(server_url: str) -> Iterator[httpx2.Client]:
+    # One client for the session: making an httpx2.Client costs ~50 ms (its SSL context).
+    with httpx2.Client(base_url=server_url, timeout=10) as client:
         yield client
 
 
 @pytest.fixture
-def api(_shared_client: httpx.Client) -> httpx.Client:
+def api(_shared_client: httpx2.Client) -> httpx2.Client:
     """A client of the shared server, which is reset to its seeded state first."""
     _shared_client.post("/_test/reset").raise_for_status()
     return _shared_client

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import httpx2
 
 OWNER = {"Authorization": "Bearer owner-token"}
 OWNER_KEY = {"X-API-Key": "owner-key"}
@@ -14,14 +14,14 @@ OWNER_ID = "usr_0001"
 VIEWER_ID = "usr_0002"
 
 
-def create_user(api: httpx.Client, **fields: Any) -> dict[str, Any]:
+def create_user(api: httpx2.Client, **fields: Any) -> dict[str, Any]:
     response = api.post("/v1/users", json=fields, headers=OWNER)
     assert response.status_code == 201, response.text
     user: dict[str, Any] = response.json()
     return user
 
 
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+def assert_problem(response: httpx2.Response, status: int) -> dict[str, Any]:
     """A problem document with the right status, and the request id in header and body."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from users_server import Settings
 from users_server.__main__ import banner, parse_args
@@ -84,7 +84,7 @@ def test_serves_until_sigterm(tmp_path: Path) -> None:
         assert first.startswith("Users API reference server listening on http://127.0.0.1:")
         url = first.split()[-1]
         assert not url.endswith(":0")
-        response = httpx.get(f"{url}/v1/users/me", headers={"Authorization": "Bearer secret"})
+        response = httpx2.get(f"{url}/v1/users/me", headers={"Authorization": "Bearer secret"})
         assert response.json()["email"] == "owner@example.com"
         process.send_signal(signal.SIGTERM)
         # A clean shutdown; uvicorn then re-raises the signal, so the exit status says why.
@@ -108,14 +108,14 @@ def test_file_database_keeps_users_and_cursors(tmp_path: Path) -> None:
     headers = {"Authorization": "Bearer owner-token"}
     with run_server(settings) as url:
         for i in range(3):
-            httpx.post(f"{url}/v1/users", json={"email": f"u{i}@example.com"}, headers=headers)
-        page = httpx.get(f"{url}/v1/users", params={"limit": 2}, headers=headers).json()
+            httpx2.post(f"{url}/v1/users", json={"email": f"u{i}@example.com"}, headers=headers)
+        page = httpx2.get(f"{url}/v1/users", params={"limit": 2}, headers=headers).json()
     with run_server(settings) as url:
-        again = httpx.get(
+        again = httpx2.get(
             f"{url}/v1/users", params={"limit": 2, "cursor": page["next_cursor"]}, headers=headers
         )
         assert again.status_code == 200
-        everyone = httpx.get(f"{url}/v1/users", headers=headers).json()["items"]
+        everyone = httpx2.get(f"{url}/v1/users", headers=headers).json()["items"]
     assert len(everyone) == 5  # three created, two seeded once
 
 

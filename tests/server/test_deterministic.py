@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 from users_server import Settings
 from users_server.background import run_server
 
@@ -11,7 +11,7 @@ from .helpers import OWNER, VIEWER
 Exchange = tuple[int, list[tuple[bytes, bytes]], bytes]
 
 
-def scenario(client: httpx.Client) -> list[Exchange]:
+def scenario(client: httpx2.Client) -> list[Exchange]:
     """A bit of everything, errors included."""
     key = OWNER | {"Idempotency-Key": "k"}
     if_match = OWNER | {"If-Match": '"1"'}
@@ -47,7 +47,7 @@ def scenario(client: httpx.Client) -> list[Exchange]:
 def record() -> list[Exchange]:
     with (
         run_server(Settings(port=0, deterministic=True, test_mode=True)) as url,
-        httpx.Client(base_url=url) as client,
+        httpx2.Client(base_url=url) as client,
     ):
         return scenario(client)
 
@@ -80,7 +80,7 @@ def test_fresh_servers_give_identical_bytes() -> None:
         assert b"server" not in names
 
 
-def test_reset_gives_identical_bytes(api: httpx.Client) -> None:
+def test_reset_gives_identical_bytes(api: httpx2.Client) -> None:
     first = scenario(api)
     api.post("/_test/reset").raise_for_status()
     assert scenario(api) == first

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import yaml
 from users_server import Settings
@@ -45,29 +45,29 @@ def evolve(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def evolved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+def evolved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx2.Client]:
     path = tmp_path_factory.mktemp("spec") / "openapi.yaml"
     original = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     path.write_text(yaml.safe_dump(evolve(original), sort_keys=False), encoding="utf-8")
     settings = Settings(port=0, deterministic=True, test_mode=True, spec=path)
-    with run_server(settings) as url, httpx.Client(base_url=url, timeout=10) as client:
+    with run_server(settings) as url, httpx2.Client(base_url=url, timeout=10) as client:
         yield client
 
 
 @pytest.fixture
-def client(evolved: httpx.Client) -> httpx.Client:
+def client(evolved: httpx2.Client) -> httpx2.Client:
     evolved.post("/_test/reset").raise_for_status()
     return evolved
 
 
-def create(client: httpx.Client, **fields: Any) -> dict[str, Any]:
+def create(client: httpx2.Client, **fields: Any) -> dict[str, Any]:
     response = client.post("/v1/users", json=fields, headers=OWNER)
     assert response.status_code == 201, response.text
     user: dict[str, Any] = response.json()
     return user
 
 
-def listed(client: httpx.Client, params: dict[str, Any] | None = None) -> dict[str, Any]:
+def listed(client: httpx2.Client, params: dict[str, Any] | None = None) -> dict[str, Any]:
     response = client.get("/v1/users", params=params, headers=OWNER)
     assert response.status_code == 200, response.text
     return {user["id"]: user for user in response.json()["items"]}
@@ -76,7 +76,7 @@ def listed(client: httpx.Client, params: dict[str, Any] | None = None) -> dict[s
 # -- (a) a new nullable field on User, UserCreate and UserUpdate ---------------
 
 
-def test_new_field_is_null_when_not_set(client: httpx.Client) -> None:
+def test_new_field_is_null_when_not_set(client: httpx2.Client) -> None:
     user = create(client, email="ada@example.com")
     assert user["x_nickname"] is None
     assert client.get(f"/v1/users/{user['id']}", headers=OWNER).json()["x_nickname"] is None
@@ -85,14 +85,14 @@ def test_new_field_is_null_when_not_set(client: httpx.Client) -> None:
     assert client.get("/v1/users/me", headers=OWNER).json()["x_nickname"] is None
 
 
-def test_new_field_is_set_on_create_and_returned_everywhere(client: httpx.Client) -> None:
+def test_new_field_is_set_on_create_and_returned_everywhere(client: httpx2.Client) -> None:
     user = create(client, email="ada@example.com", x_nickname="Countess")
     assert user["x_nickname"] == "Countess"
     assert client.get(f"/v1/users/{user['id']}", headers=OWNER).json() == user
     assert listed(client)[user["id"]] == user
 
 
-def test_new_field_is_updated_and_cleared(client: httpx.Client) -> None:
+def test_new_field_is_updated_and_cleared(client: httpx2.Client) -> None:
     user = create(client, email="ada@example.com", x_nickname="Countess")
     path = f"/v1/users/{user['id']}"
     changed = client.patch(path, json={"x_nickname": "Ada"}, headers=OWNER).json()
@@ -111,7 +111,7 @@ def test_new_field_is_updated_and_cleared(client: httpx.Client) -> None:
     [("x" * 41, "string_too_long"), (7, "string_type"), (["Ada"], "string_type")],
 )
 def test_new_field_is_validated_as_declared(
-    client: httpx.Client, x_nickname: object, code: str
+    client: httpx2.Client, x_nickname: object, code: str
 ) -> None:
     for response in (
         client.post(
@@ -123,7 +123,7 @@ def test_new_field_is_validated_as_declared(
         assert [(e["field"], e["code"]) for e in errors] == [("x_nickname", code)]
 
 
-def test_fields_are_shown_in_the_specs_order(client: httpx.Client) -> None:
+def test_fields_are_shown_in_the_specs_order(client: httpx2.Client) -> None:
     user = create(client, email="ada@example.com")
     declared = evolve(yaml.safe_load(SPEC.read_text(encoding="utf-8")))
     schema = declared["components"]["schemas"]["User"]
@@ -137,7 +137,7 @@ def test_fields_are_shown_in_the_specs_order(client: httpx.Client) -> None:
 # -- (b) a new optional field on User only ------------------------------------
 
 
-def test_field_only_on_user_is_absent_and_not_writable(client: httpx.Client) -> None:
+def test_field_only_on_user_is_absent_and_not_writable(client: httpx2.Client) -> None:
     """An optional field with no value is left out (as recorded cassettes expect)."""
     user = create(client, email="ada@example.com", x_timezone="Europe/London")
     assert "x_timezone" not in user  # not in UserCreate: an unknown field, ignored
@@ -151,7 +151,7 @@ def test_field_only_on_user_is_absent_and_not_writable(client: httpx.Client) -> 
 # -- (c) new enum values ------------------------------------------------------
 
 
-def test_new_enum_values_on_create_update_and_filters(client: httpx.Client) -> None:
+def test_new_enum_values_on_create_update_and_filters(client: httpx2.Client) -> None:
     x_auditor = create(
         client, email="audit@example.com", role="x_auditor", status="x_pending_approval"
     )
@@ -169,7 +169,7 @@ def test_new_enum_values_on_create_update_and_filters(client: httpx.Client) -> N
     assert set(listed(client, {"role": ["x_auditor", "viewer"]})) == ids | {"usr_0002"}
 
 
-def test_values_outside_the_evolved_enums_are_still_refused(client: httpx.Client) -> None:
+def test_values_outside_the_evolved_enums_are_still_refused(client: httpx2.Client) -> None:
     roles = evolve(yaml.safe_load(SPEC.read_text(encoding="utf-8")))["components"]["schemas"][
         "UserRole"
     ]["enum"]
@@ -189,7 +189,7 @@ def test_values_outside_the_evolved_enums_are_still_refused(client: httpx.Client
 # -- (d) a new listUsers parameter with no implementation ---------------------
 
 
-def test_unimplemented_filter_is_ignored(client: httpx.Client) -> None:
+def test_unimplemented_filter_is_ignored(client: httpx2.Client) -> None:
     create(client, email="ada@example.com")
     everyone = client.get("/v1/users", headers=OWNER).json()
     filtered = client.get("/v1/users", params={"x_timezone": "Europe/London"}, headers=OWNER)
@@ -200,7 +200,7 @@ def test_unimplemented_filter_is_ignored(client: httpx.Client) -> None:
 # -- the same requests against the repository's spec --------------------------
 
 
-def test_the_repository_spec_knows_none_of_it(api: httpx.Client) -> None:
+def test_the_repository_spec_knows_none_of_it(api: httpx2.Client) -> None:
     """The server of the other tests, from openapi.yaml: the changes above come from the spec."""
     user = create(api, email="ada@example.com", x_nickname="Countess")
     assert "x_nickname" not in user

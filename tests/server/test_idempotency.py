@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 
 from .helpers import OWNER, OWNER_KEY, VIEWER_ID, assert_problem, create_user
 
 
-def test_create_replay_returns_the_stored_response(api: httpx.Client) -> None:
+def test_create_replay_returns_the_stored_response(api: httpx2.Client) -> None:
     headers = OWNER | {"Idempotency-Key": "k-1"}
     body = {"email": "ada@example.com", "display_name": "Ada"}
     first = api.post("/v1/users", json=body, headers=headers)
@@ -27,7 +27,7 @@ def test_create_replay_returns_the_stored_response(api: httpx.Client) -> None:
     assert emails.count("ada@example.com") == 1
 
 
-def test_reused_key_with_another_body_is_refused(api: httpx.Client) -> None:
+def test_reused_key_with_another_body_is_refused(api: httpx2.Client) -> None:
     headers = OWNER | {"Idempotency-Key": "k-2"}
     api.post("/v1/users", json={"email": "ada@example.com"}, headers=headers).raise_for_status()
     response = api.post("/v1/users", json={"email": "bob@example.com"}, headers=headers)
@@ -38,7 +38,7 @@ def test_reused_key_with_another_body_is_refused(api: httpx.Client) -> None:
     assert api.get(f"/v1/users/{VIEWER_ID}", headers=OWNER).status_code == 200
 
 
-def test_keys_belong_to_a_credential(api: httpx.Client) -> None:
+def test_keys_belong_to_a_credential(api: httpx2.Client) -> None:
     api.post(
         "/v1/users", json={"email": "ada@example.com"}, headers=OWNER | {"Idempotency-Key": "k"}
     ).raise_for_status()
@@ -49,7 +49,7 @@ def test_keys_belong_to_a_credential(api: httpx.Client) -> None:
     assert "already exists" in assert_problem(response, 409)["detail"]
 
 
-def test_failures_are_not_stored(api: httpx.Client) -> None:
+def test_failures_are_not_stored(api: httpx2.Client) -> None:
     headers = OWNER | {"Idempotency-Key": "k-3"}
     assert_problem(api.post("/v1/users", json={"email": "nope"}, headers=headers), 422)
     # Fixed and retried with the same key: it runs.
@@ -57,7 +57,7 @@ def test_failures_are_not_stored(api: httpx.Client) -> None:
     assert response.status_code == 201
 
 
-def test_delete_retry_gets_204_again(api: httpx.Client) -> None:
+def test_delete_retry_gets_204_again(api: httpx2.Client) -> None:
     user = create_user(api, email="bob@example.com")
     headers = OWNER | {"Idempotency-Key": "del-1"}
     first = api.delete(f"/v1/users/{user['id']}", headers=headers)
@@ -67,7 +67,7 @@ def test_delete_retry_gets_204_again(api: httpx.Client) -> None:
     assert_problem(api.delete(f"/v1/users/{user['id']}", headers=OWNER), 404)
 
 
-def test_patch_and_invite_replays(api: httpx.Client) -> None:
+def test_patch_and_invite_replays(api: httpx2.Client) -> None:
     user = create_user(api, email="bob@example.com")
     path = f"/v1/users/{user['id']}"
     headers = OWNER | {"Idempotency-Key": "p-1"}
@@ -80,7 +80,7 @@ def test_patch_and_invite_replays(api: httpx.Client) -> None:
     assert len(api.get("/_test/outbox").json()) == 1
 
 
-def test_password_operations_honour_keys(api: httpx.Client) -> None:
+def test_password_operations_honour_keys(api: httpx2.Client) -> None:
     key = {"Idempotency-Key": "r-1"}
     api.post("/v1/users/reset-password", json={"email": "owner@example.com"}, headers=key)
     api.post("/v1/users/reset-password", json={"email": "owner@example.com"}, headers=key)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import random
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from .helpers import OWNER, OWNER_ID, VIEWER_ID, assert_problem, create_user
 
 
-def list_users(api: httpx.Client, **params: Any) -> dict[str, Any]:
+def list_users(api: httpx2.Client, **params: Any) -> dict[str, Any]:
     response = api.get("/v1/users", params=params, headers=OWNER)
     assert response.status_code == 200, response.text
     page: dict[str, Any] = response.json()
@@ -22,7 +22,7 @@ def ids(page: dict[str, Any]) -> list[str]:
     return [user["id"] for user in page["items"]]
 
 
-def walk(api: httpx.Client, **params: Any) -> list[str]:
+def walk(api: httpx2.Client, **params: Any) -> list[str]:
     """Every id, following next_cursor to the end."""
     seen: list[str] = []
     page = list_users(api, **params)
@@ -34,7 +34,7 @@ def walk(api: httpx.Client, **params: Any) -> list[str]:
 
 
 @pytest.fixture
-def people(api: httpx.Client) -> dict[str, dict[str, Any]]:
+def people(api: httpx2.Client) -> dict[str, dict[str, Any]]:
     """A small, varied population (plus the two seeded users)."""
     specs = [
         {"email": "ada@math.org", "display_name": "Ada", "role": "admin", "status": "active",
@@ -77,7 +77,7 @@ def people(api: httpx.Client) -> dict[str, dict[str, Any]]:
     ],
 )  # fmt: skip
 def test_filters(
-    api: httpx.Client,
+    api: httpx2.Client,
     people: dict[str, dict[str, Any]],
     params: dict[str, Any],
     expected: set[str],
@@ -86,7 +86,7 @@ def test_filters(
     assert {user["email"] for user in page["items"]} == expected
 
 
-def test_created_after_and_before(api: httpx.Client, people: dict[str, dict[str, Any]]) -> None:
+def test_created_after_and_before(api: httpx2.Client, people: dict[str, dict[str, Any]]) -> None:
     # The deterministic clock: seeds at :00 and :01, then one user per second.
     assert [u["created_at"] for u in people.values()] == [
         "2026-01-01T00:00:02Z",
@@ -106,7 +106,9 @@ def test_created_after_and_before(api: httpx.Client, people: dict[str, dict[str,
         assert problem["errors"][0]["field"] == "query.created_after"
 
 
-def test_default_sort_is_newest_first(api: httpx.Client, people: dict[str, dict[str, Any]]) -> None:
+def test_default_sort_is_newest_first(
+    api: httpx2.Client, people: dict[str, dict[str, Any]]
+) -> None:
     page = list_users(api)
     newest_first = [u["id"] for u in reversed(people.values())] + [VIEWER_ID, OWNER_ID]
     assert ids(page) == newest_first
@@ -127,7 +129,7 @@ def test_default_sort_is_newest_first(api: httpx.Client, people: dict[str, dict[
     ],
 )
 def test_sort_matches_python(
-    api: httpx.Client, people: dict[str, dict[str, Any]], sort: str
+    api: httpx2.Client, people: dict[str, dict[str, Any]], sort: str
 ) -> None:
     everyone = list_users(api, limit=100)["items"]
 
@@ -151,7 +153,7 @@ def test_sort_matches_python(
     assert walk(api, sort=sort, limit=1) == expected_ids
 
 
-def test_nulls_sort_first_ascending(api: httpx.Client, people: dict[str, dict[str, Any]]) -> None:
+def test_nulls_sort_first_ascending(api: httpx2.Client, people: dict[str, dict[str, Any]]) -> None:
     ascending = ids(list_users(api, sort="last_login_at:asc"))
     descending = ids(list_users(api, sort="last_login_at:desc"))
     assert ascending[-1] == OWNER_ID  # the only user who ever logged in
@@ -162,7 +164,7 @@ def test_nulls_sort_first_ascending(api: httpx.Client, people: dict[str, dict[st
 @pytest.mark.parametrize(
     "sort", ["name:asc", "email:up", "email:asc,email:desc", "password_hash", "id;drop table users"]
 )
-def test_bad_sort_is_400(api: httpx.Client, sort: str) -> None:
+def test_bad_sort_is_400(api: httpx2.Client, sort: str) -> None:
     assert_problem(api.get("/v1/users", params={"sort": sort}, headers=OWNER), 400)
 
 
@@ -180,12 +182,12 @@ def test_bad_sort_is_400(api: httpx.Client, sort: str) -> None:
         ({"sort": "email:asc," * 30}, "query.sort"),
     ],
 )
-def test_bad_parameters_are_422(api: httpx.Client, params: dict[str, Any], field: str) -> None:
+def test_bad_parameters_are_422(api: httpx2.Client, params: dict[str, Any], field: str) -> None:
     problem = assert_problem(api.get("/v1/users", params=params, headers=OWNER), 422)
     assert [error["field"] for error in problem["errors"]] == [field]
 
 
-def test_pages_and_cursors(api: httpx.Client) -> None:
+def test_pages_and_cursors(api: httpx2.Client) -> None:
     for i in range(10):
         create_user(api, email=f"u{i:02d}@example.com")
     everyone = ids(list_users(api, sort="email:asc", limit=100))
@@ -210,7 +212,7 @@ def test_pages_and_cursors(api: httpx.Client) -> None:
     )
 
 
-def test_keyset_survives_inserts_and_deletes(api: httpx.Client) -> None:
+def test_keyset_survives_inserts_and_deletes(api: httpx2.Client) -> None:
     rng = random.Random(7)
     for _ in range(25):
         create_user(api, email=f"user{rng.randrange(10**6):06d}@example.com")
@@ -238,7 +240,7 @@ def test_keyset_survives_inserts_and_deletes(api: httpx.Client) -> None:
         assert not missing, f"skipped {missing} with sort {sort}"
 
 
-def test_empty_page_after_deletes_can_go_back(api: httpx.Client) -> None:
+def test_empty_page_after_deletes_can_go_back(api: httpx2.Client) -> None:
     for i in range(4):
         create_user(api, email=f"u{i}@example.com")
     first = list_users(api, sort="email:asc", limit=3)
@@ -252,7 +254,7 @@ def test_empty_page_after_deletes_can_go_back(api: httpx.Client) -> None:
     assert ids(back) == ids(first)
 
 
-def test_tampered_cursors_are_400(api: httpx.Client) -> None:
+def test_tampered_cursors_are_400(api: httpx2.Client) -> None:
     for i in range(3):
         create_user(api, email=f"u{i}@example.com")
     cursor = list_users(api, limit=2)["next_cursor"]
@@ -276,7 +278,7 @@ def test_tampered_cursors_are_400(api: httpx.Client) -> None:
 @pytest.mark.parametrize(
     "other", [{"sort": "email:asc"}, {"role": "member"}, {"q": "u"}, {"account_id": "acc_0001"}]
 )
-def test_cursor_is_bound_to_filters_and_sort(api: httpx.Client, other: dict[str, str]) -> None:
+def test_cursor_is_bound_to_filters_and_sort(api: httpx2.Client, other: dict[str, str]) -> None:
     for i in range(3):
         create_user(api, email=f"u{i}@example.com", role="member")
     cursor = list_users(api, limit=2)["next_cursor"]
@@ -284,7 +286,7 @@ def test_cursor_is_bound_to_filters_and_sort(api: httpx.Client, other: dict[str,
     assert "other filters" in assert_problem(response, 400)["detail"]
 
 
-def test_equivalent_filters_share_cursors(api: httpx.Client) -> None:
+def test_equivalent_filters_share_cursors(api: httpx2.Client) -> None:
     for i in range(3):
         create_user(api, email=f"u{i}@example.com", role="member")
     params = {"role": ["member", "owner"], "limit": 2}
@@ -294,7 +296,7 @@ def test_equivalent_filters_share_cursors(api: httpx.Client) -> None:
     assert api.get("/v1/users", params=same, headers=OWNER).status_code == 200
 
 
-def test_cursors_fit_the_contract_even_for_long_sort_keys(api: httpx.Client) -> None:
+def test_cursors_fit_the_contract_even_for_long_sort_keys(api: httpx2.Client) -> None:
     # Each \x01 is six characters in JSON: such a key alone is over 1000 characters.
     for i in range(3):
         create_user(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import httpx
+import httpx2
 import pytest
 from users_server import Settings, create_app
 from users_server.clock import SteppingClock
@@ -17,7 +17,7 @@ from .helpers import OWNER_ID, assert_problem
 PASSWORD = "correct horse battery staple"
 
 
-def request_token(api: httpx.Client, email: str = "owner@example.com") -> str:
+def request_token(api: httpx2.Client, email: str = "owner@example.com") -> str:
     response = api.post("/v1/users/reset-password", json={"email": email})
     assert response.status_code == 202
     assert response.content == b""
@@ -25,7 +25,7 @@ def request_token(api: httpx.Client, email: str = "owner@example.com") -> str:
     return token
 
 
-def test_round_trip(api: httpx.Client) -> None:
+def test_round_trip(api: httpx2.Client) -> None:
     token = request_token(api)
     (message,) = api.get("/_test/outbox").json()
     assert message == {
@@ -43,13 +43,13 @@ def test_round_trip(api: httpx.Client) -> None:
     assert "not valid" in problem["detail"]
 
 
-def test_unknown_email_is_202_and_sends_nothing(api: httpx.Client) -> None:
+def test_unknown_email_is_202_and_sends_nothing(api: httpx2.Client) -> None:
     response = api.post("/v1/users/reset-password", json={"email": "nobody@example.com"})
     assert response.status_code == 202
     assert api.get("/_test/outbox").json() == []
 
 
-def test_email_is_case_insensitive(api: httpx.Client) -> None:
+def test_email_is_case_insensitive(api: httpx2.Client) -> None:
     request_token(api, "OWNER@example.COM")
     assert api.get("/_test/outbox").json()[0]["email"] == "owner@example.com"
 
@@ -65,30 +65,30 @@ def test_email_is_case_insensitive(api: httpx.Client) -> None:
     ],
 )
 def test_weak_password_or_bad_body_is_422(
-    api: httpx.Client, body: dict[str, object], field: str
+    api: httpx2.Client, body: dict[str, object], field: str
 ) -> None:
     problem = assert_problem(api.post("/v1/users/set-password", json=body), 422)
     assert [error["field"] for error in problem["errors"]] == [field]
 
 
-def test_reset_request_validation(api: httpx.Client) -> None:
+def test_reset_request_validation(api: httpx2.Client) -> None:
     assert_problem(api.post("/v1/users/reset-password", json={"email": "nope"}), 422)
     assert_problem(api.post("/v1/users/reset-password", json={}), 422)
 
 
-def test_unknown_token_is_400(api: httpx.Client) -> None:
+def test_unknown_token_is_400(api: httpx2.Client) -> None:
     body = {"reset_token": "rst_made_up", "password": PASSWORD}
     assert_problem(api.post("/v1/users/set-password", json=body), 400)
 
 
-def test_expired_token_is_400(api: httpx.Client) -> None:
+def test_expired_token_is_400(api: httpx2.Client) -> None:
     token = request_token(api)
     api.post("/_test/clock", json={"advance_seconds": 3600}).raise_for_status()
     body = {"reset_token": token, "password": PASSWORD}
     assert_problem(api.post("/v1/users/set-password", json=body), 400)
 
 
-def test_a_new_password_uses_up_every_token(api: httpx.Client) -> None:
+def test_a_new_password_uses_up_every_token(api: httpx2.Client) -> None:
     first, second = request_token(api), request_token(api)
     assert first != second
     api.post("/v1/users/set-password", json={"reset_token": second, "password": PASSWORD})
@@ -102,20 +102,20 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-async def injected() -> AsyncIterator[tuple[httpx.AsyncClient, SteppingClock, ServerState]]:
+async def injected() -> AsyncIterator[tuple[httpx2.AsyncClient, SteppingClock, ServerState]]:
     """The ASGI app with a clock the test holds, and its state to look inside."""
     clock = SteppingClock()
     app = create_app(Settings(test_mode=True, clock=clock))
     state: ServerState = app.state.server
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    transport = httpx2.ASGITransport(app=app)
+    async with httpx2.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client, clock, state
     state.close()
 
 
 @pytest.mark.anyio
 async def test_expiry_with_an_injected_clock(
-    injected: tuple[httpx.AsyncClient, SteppingClock, ServerState],
+    injected: tuple[httpx2.AsyncClient, SteppingClock, ServerState],
 ) -> None:
     client, clock, _ = injected
     hour = timedelta(hours=1)
@@ -140,7 +140,7 @@ async def test_expiry_with_an_injected_clock(
 
 @pytest.mark.anyio
 async def test_nothing_is_stored_in_clear(
-    injected: tuple[httpx.AsyncClient, SteppingClock, ServerState],
+    injected: tuple[httpx2.AsyncClient, SteppingClock, ServerState],
 ) -> None:
     client, _, state = injected
     await client.post("/v1/users/reset-password", json={"email": "owner@example.com"})

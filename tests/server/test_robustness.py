@@ -8,7 +8,7 @@ import socket
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-import httpx
+import httpx2
 import pytest
 from users_server import Settings, create_app
 
@@ -18,7 +18,7 @@ LIMIT = 64 * 1024
 
 
 def raw_request(base_url: str, request_line: str, headers: str = "") -> tuple[int, bytes]:
-    """Send a request line exactly as given (httpx would normalise `..` and escapes)."""
+    """Send a request line exactly as given (httpx2 would normalise `..` and escapes)."""
     url = urlsplit(base_url)
     with socket.create_connection((url.hostname, url.port), timeout=5) as sock:
         sock.sendall(
@@ -38,21 +38,21 @@ def padded(size: int) -> bytes:
     return body + b" " * (size - len(body))
 
 
-def test_body_at_the_limit_is_fine(api: httpx.Client) -> None:
+def test_body_at_the_limit_is_fine(api: httpx2.Client) -> None:
     response = api.post(
         "/v1/users", content=padded(LIMIT), headers=OWNER | {"Content-Type": "application/json"}
     )
     assert response.status_code == 201
 
 
-def test_body_over_the_limit_by_content_length(api: httpx.Client) -> None:
+def test_body_over_the_limit_by_content_length(api: httpx2.Client) -> None:
     response = api.post("/v1/users", content=padded(LIMIT + 1), headers=OWNER)
     assert "65536 bytes" in assert_problem(response, 413)["detail"]
     # The connection is still good.
     assert api.get("/v1/users/me", headers=OWNER).status_code == 200
 
 
-def test_body_over_the_limit_when_streamed(api: httpx.Client) -> None:
+def test_body_over_the_limit_when_streamed(api: httpx2.Client) -> None:
     def chunks() -> Iterator[bytes]:
         for _ in range(20):
             yield b" " * 8192
@@ -105,7 +105,7 @@ async def test_body_over_the_limit_despite_a_small_content_length() -> None:
         (b"true", None),
     ],
 )
-def test_broken_json_is_422(api: httpx.Client, content: bytes, code: str | None) -> None:
+def test_broken_json_is_422(api: httpx2.Client, content: bytes, code: str | None) -> None:
     response = api.post(
         "/v1/users", content=content, headers=OWNER | {"Content-Type": "application/json"}
     )
@@ -117,7 +117,7 @@ def test_broken_json_is_422(api: httpx.Client, content: bytes, code: str | None)
 SQL = "'; DROP TABLE users; --"
 
 
-def test_sql_metacharacters_are_just_data(api: httpx.Client) -> None:
+def test_sql_metacharacters_are_just_data(api: httpx2.Client) -> None:
     user = create_user(
         api,
         email="o'brien+x@example.com",
@@ -151,7 +151,7 @@ def test_sql_metacharacters_are_just_data(api: httpx.Client) -> None:
     assert len(api.get("/v1/users", headers=OWNER).json()["items"]) == 3
 
 
-def test_unicode_round_trips(api: httpx.Client) -> None:
+def test_unicode_round_trips(api: httpx2.Client) -> None:
     name = "Zoë Ångström 🚀 日本語 \u200b"
     user = create_user(
         api, email="zoe@example.com", display_name=name, metadata={"ключ": "значение"}
@@ -189,14 +189,14 @@ def test_hostile_paths_are_404(server_url: str, request_line: str) -> None:
     assert json.loads(body)["status"] == 404
 
 
-def test_escaped_path_does_not_reach_another_operation(api: httpx.Client, server_url: str) -> None:
+def test_escaped_path_does_not_reach_another_operation(api: httpx2.Client, server_url: str) -> None:
     user = create_user(api, email="bob@example.com")
     status, _ = raw_request(server_url, f"POST /v1/users/{user['id']}%2Finvite")
     assert status == 404
     assert api.get("/_test/outbox").json() == []
 
 
-def test_unknown_route_and_method(api: httpx.Client) -> None:
+def test_unknown_route_and_method(api: httpx2.Client) -> None:
     problem = assert_problem(api.get("/nowhere"), 404)
     assert problem["instance"] == "/nowhere"
     response = api.put(f"/v1/users/{OWNER_ID}", json={}, headers=OWNER)
@@ -205,7 +205,7 @@ def test_unknown_route_and_method(api: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize("path", ["/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"])
-def test_no_framework_docs(api: httpx.Client, path: str) -> None:
+def test_no_framework_docs(api: httpx2.Client, path: str) -> None:
     assert_problem(api.get(path), 404)
 
 
@@ -217,8 +217,8 @@ async def test_unexpected_errors_are_problem_documents(caplog: pytest.LogCapture
         raise RuntimeError("boom")
 
     app.state.server.users.list_page = explode
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    transport = httpx2.ASGITransport(app=app)
+    async with httpx2.AsyncClient(transport=transport, base_url="http://test") as client:
         with caplog.at_level(logging.ERROR, logger="users_server"):
             response = await client.get("/v1/users", headers=OWNER)
     problem = assert_problem(response, 500)
@@ -235,10 +235,10 @@ def anyio_backend() -> str:
 
 @pytest.mark.anyio
 async def test_escapes_in_the_query_string_are_fine_over_asgi() -> None:
-    # httpx's ASGITransport puts the query string into raw_path.
+    # httpx2's ASGITransport puts the query string into raw_path.
     app = create_app(Settings())
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    transport = httpx2.ASGITransport(app=app)
+    async with httpx2.AsyncClient(transport=transport, base_url="http://test") as client:
         response = await client.get("/v1/users", params={"q": "100% sure"}, headers=OWNER)
     assert response.status_code == 200
     app.state.server.close()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import yaml
 from users_server import Settings, create_app
@@ -146,7 +146,7 @@ def test_a_field_that_may_be_absent_but_not_null_is_left_out(tmp_path: Path) -> 
         tmp_path / "s.yaml", lambda spec: user_properties(spec).update(badge={"type": "string"})
     )
     with run_server(Settings(port=0, spec=path)) as url:
-        me = httpx.get(f"{url}/v1/users/me", headers=OWNER).json()
+        me = httpx2.get(f"{url}/v1/users/me", headers=OWNER).json()
     assert "badge" not in me
     assert list(me)[-1] == "version"
 
@@ -154,7 +154,7 @@ def test_a_field_that_may_be_absent_but_not_null_is_left_out(tmp_path: Path) -> 
 def test_a_file_database_gains_the_columns_of_new_fields(tmp_path: Path) -> None:
     database = str(tmp_path / "users.db")
     with run_server(Settings(port=0, database=database)) as url:
-        created = httpx.post(f"{url}/v1/users", json={"email": "ada@example.com"}, headers=OWNER)
+        created = httpx2.post(f"{url}/v1/users", json={"email": "ada@example.com"}, headers=OWNER)
         user_id = created.json()["id"]
 
     def add_x_nickname(spec: dict[str, Any]) -> None:
@@ -166,7 +166,7 @@ def test_a_file_database_gains_the_columns_of_new_fields(tmp_path: Path) -> None
     evolved = write_spec(tmp_path / "evolved.yaml", add_x_nickname)
     with (
         run_server(Settings(port=0, database=database, spec=evolved)) as url,
-        httpx.Client(base_url=url) as client,
+        httpx2.Client(base_url=url) as client,
     ):
         path = f"/v1/users/{user_id}"
         assert "x_nickname" not in client.get(path, headers=OWNER).json()  # optional, no value

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -47,10 +47,10 @@ schema = schemathesis.openapi.from_path(
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[httpx.Client]:
+def server() -> Iterator[httpx2.Client]:
     with (
         run_server(Settings(port=0, deterministic=True, test_mode=True)) as url,
-        httpx.Client(base_url=url) as client,
+        httpx2.Client(base_url=url) as client,
     ):
         yield client
 
@@ -63,7 +63,7 @@ def server() -> Iterator[httpx.Client]:
     # No example database: a run does not depend on, or leave behind, earlier runs.
     database=None,
 )
-def test_conformance(case: schemathesis.Case, server: httpx.Client) -> None:
+def test_conformance(case: schemathesis.Case, server: httpx2.Client) -> None:
     # Every case starts from the seeded state: otherwise the examples' fixed
     # Idempotency-Key and email make most later cases a 409 that checks nothing.
     server.post("/_test/reset").raise_for_status()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import httpx
+import httpx2
 import pytest
 from users_server import Settings, create_app
 
@@ -12,7 +12,7 @@ from .helpers import OWNER, assert_problem, create_user
 
 
 @pytest.mark.parametrize(("status", "retry_after"), [(429, "1"), (503, "1"), (500, None)])
-def test_prefer_code_forces_a_status(api: httpx.Client, status: int, retry_after: str) -> None:
+def test_prefer_code_forces_a_status(api: httpx2.Client, status: int, retry_after: str) -> None:
     response = api.post(
         "/v1/users",
         json={"email": "x@example.com"},
@@ -25,7 +25,7 @@ def test_prefer_code_forces_a_status(api: httpx.Client, status: int, retry_after
     assert len(api.get("/v1/users", headers=OWNER).json()["items"]) == 2
 
 
-def test_prefer_comes_before_auth_and_in_lists(api: httpx.Client) -> None:
+def test_prefer_comes_before_auth_and_in_lists(api: httpx2.Client) -> None:
     response = api.get("/v1/users", headers={"Prefer": "dynamic=true, code=429"})
     assert_problem(response, 429)
     assert_problem(api.get("/v1/users", headers={"Prefer": "code=200"}), 400)
@@ -34,7 +34,7 @@ def test_prefer_comes_before_auth_and_in_lists(api: httpx.Client) -> None:
     assert api.get("/v1/users", headers=OWNER | {"Prefer": "return=minimal"}).status_code == 200
 
 
-def test_queued_faults_then_success(api: httpx.Client) -> None:
+def test_queued_faults_then_success(api: httpx2.Client) -> None:
     response = api.post("/_test/faults", json={"status": 503, "count": 2, "retry_after": "2"})
     assert response.json() == {"pending": 2}
     # /_test requests do not use them up.
@@ -46,7 +46,7 @@ def test_queued_faults_then_success(api: httpx.Client) -> None:
     assert api.get("/v1/users/me", headers=OWNER).status_code == 200
 
 
-def test_fault_defaults_and_clearing(api: httpx.Client) -> None:
+def test_fault_defaults_and_clearing(api: httpx2.Client) -> None:
     api.post("/_test/faults", json={"status": 429}).raise_for_status()
     response = api.get("/v1/users/me", headers=OWNER)
     assert_problem(response, 429)
@@ -59,11 +59,11 @@ def test_fault_defaults_and_clearing(api: httpx.Client) -> None:
 @pytest.mark.parametrize(
     "body", [{}, {"status": 200}, {"status": 600}, {"status": 503, "count": 0}, {"status": "503"}]
 )
-def test_bad_fault_requests_are_422(api: httpx.Client, body: dict[str, object]) -> None:
+def test_bad_fault_requests_are_422(api: httpx2.Client, body: dict[str, object]) -> None:
     assert_problem(api.post("/_test/faults", json=body), 422)
 
 
-def test_reset_restores_the_seeded_state(api: httpx.Client) -> None:
+def test_reset_restores_the_seeded_state(api: httpx2.Client) -> None:
     create_user(api, email="a@example.com", send_invite=True)
     api.post("/_test/faults", json={"status": 503, "count": 3}).raise_for_status()
     assert api.post("/_test/reset").status_code == 204
@@ -80,7 +80,7 @@ def test_reset_restores_the_seeded_state(api: httpx.Client) -> None:
     assert create_user(api, email="a@example.com")["id"] == "usr_0003"
 
 
-def test_outbox_filters(api: httpx.Client) -> None:
+def test_outbox_filters(api: httpx2.Client) -> None:
     create_user(api, email="a@example.com", send_invite=True)
     api.post("/v1/users/reset-password", json={"email": "viewer@example.com"})
     assert len(api.get("/_test/outbox").json()) == 2
@@ -90,7 +90,7 @@ def test_outbox_filters(api: httpx.Client) -> None:
     ]
 
 
-def test_clock_moves_forward(api: httpx.Client) -> None:
+def test_clock_moves_forward(api: httpx2.Client) -> None:
     response = api.post("/_test/clock", json={"advance_seconds": 86400})
     assert response.json() == {"now": "2026-01-02T00:00:02Z"}
     assert create_user(api, email="a@example.com")["created_at"] == "2026-01-02T00:00:02Z"
@@ -103,10 +103,10 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-async def production() -> AsyncIterator[httpx.AsyncClient]:
+async def production() -> AsyncIterator[httpx2.AsyncClient]:
     app = create_app(Settings())
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    transport = httpx2.ASGITransport(app=app)
+    async with httpx2.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
     app.state.server.close()
 
@@ -123,14 +123,14 @@ async def production() -> AsyncIterator[httpx.AsyncClient]:
     ],
 )
 async def test_no_test_routes_outside_test_mode(
-    production: httpx.AsyncClient, method: str, path: str
+    production: httpx2.AsyncClient, method: str, path: str
 ) -> None:
     response = await production.request(method, path, json={"status": 503})
     assert_problem(response, 404)
 
 
 @pytest.mark.anyio
-async def test_no_forced_statuses_outside_test_mode(production: httpx.AsyncClient) -> None:
+async def test_no_forced_statuses_outside_test_mode(production: httpx2.AsyncClient) -> None:
     response = await production.get("/v1/users/me", headers=OWNER | {"Prefer": "code=503"})
     assert response.status_code == 200
     # Random ids and real time outside deterministic mode.

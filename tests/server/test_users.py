@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from .helpers import OWNER, OWNER_ID, VIEWER_ID, assert_problem, create_user
@@ -27,7 +27,7 @@ FULL = {
 }
 
 
-def test_create_full(api: httpx.Client) -> None:
+def test_create_full(api: httpx2.Client) -> None:
     response = api.post("/v1/users", json=FULL, headers=OWNER)
     assert response.status_code == 201
     user = response.json()
@@ -56,7 +56,7 @@ def test_create_full(api: httpx.Client) -> None:
         ({"first_name": "a" * 100, "last_name": "b" * 100}, "a" * 100 + " " + "b" * 99),
     ],
 )
-def test_create_defaults(api: httpx.Client, fields: dict[str, Any], display_name: str) -> None:
+def test_create_defaults(api: httpx2.Client, fields: dict[str, Any], display_name: str) -> None:
     user = create_user(api, email="bob@example.com", **fields)
     assert user["display_name"] == display_name
     assert user["role"] == "member"
@@ -66,7 +66,7 @@ def test_create_defaults(api: httpx.Client, fields: dict[str, Any], display_name
     assert user["is_service_user"] is False
 
 
-def test_unknown_fields_are_ignored(api: httpx.Client) -> None:
+def test_unknown_fields_are_ignored(api: httpx2.Client) -> None:
     user = create_user(api, email="bob@example.com", id="usr_9999", version=7, hobby="chess")
     assert user["id"] != "usr_9999"
     assert user["version"] == 1
@@ -80,7 +80,7 @@ def test_unknown_fields_are_ignored(api: httpx.Client) -> None:
         {"email": "other@example.com", "username": "OWNER"},
     ],
 )
-def test_create_duplicate_is_409(api: httpx.Client, duplicate: dict[str, str]) -> None:
+def test_create_duplicate_is_409(api: httpx2.Client, duplicate: dict[str, str]) -> None:
     response = api.post("/v1/users", json=duplicate, headers=OWNER)
     assert "already exists" in assert_problem(response, 409)["detail"]
 
@@ -117,7 +117,7 @@ def test_create_duplicate_is_409(api: httpx.Client, duplicate: dict[str, str]) -
         ("a@example.com", "body", None),
     ],
 )
-def test_create_validation(api: httpx.Client, body: Any, field: str, code: str | None) -> None:
+def test_create_validation(api: httpx2.Client, body: Any, field: str, code: str | None) -> None:
     problem = assert_problem(api.post("/v1/users", json=body, headers=OWNER), 422)
     assert problem["type"] == "https://users.example.com/problems/validation"
     fields = {error["field"]: error for error in problem["errors"]}
@@ -127,7 +127,7 @@ def test_create_validation(api: httpx.Client, body: Any, field: str, code: str |
     assert fields[field]["message"]
 
 
-def test_validation_reports_every_bad_field_once(api: httpx.Client) -> None:
+def test_validation_reports_every_bad_field_once(api: httpx2.Client) -> None:
     body = {"email": "nope", "role": "god", "groups": [1, 2], "username": 5}
     problem = assert_problem(api.post("/v1/users", json=body, headers=OWNER), 422)
     fields = [error["field"] for error in problem["errors"]]
@@ -135,7 +135,7 @@ def test_validation_reports_every_bad_field_once(api: httpx.Client) -> None:
     assert problem["detail"] == "5 fields are not valid."
 
 
-def test_create_with_send_invite(api: httpx.Client) -> None:
+def test_create_with_send_invite(api: httpx2.Client) -> None:
     user = create_user(api, email="inv@example.com", send_invite=True)
     (message,) = api.get("/_test/outbox").json()
     assert message == {
@@ -153,13 +153,13 @@ def test_create_with_send_invite(api: httpx.Client) -> None:
     assert assert_problem(response, 422)["errors"][0]["field"] == "send_invite"
 
 
-def test_get_unknown_is_404(api: httpx.Client) -> None:
+def test_get_unknown_is_404(api: httpx2.Client) -> None:
     problem = assert_problem(api.get("/v1/users/usr_9999", headers=OWNER), 404)
     assert problem["instance"] == "/v1/users/usr_9999"
     assert problem["type"] == "https://users.example.com/problems/not-found"
 
 
-def test_update_merges_and_versions(api: httpx.Client) -> None:
+def test_update_merges_and_versions(api: httpx2.Client) -> None:
     user = create_user(api, **FULL)
     path = f"/v1/users/{user['id']}"
     response = api.patch(path, json={"department": "Maths", "phone": None}, headers=OWNER)
@@ -190,7 +190,7 @@ def test_update_merges_and_versions(api: httpx.Client) -> None:
 @pytest.mark.parametrize(
     "field", ["email", "display_name", "role", "status", "groups", "metadata", "is_service_user"]
 )
-def test_update_null_for_non_nullable_is_422(api: httpx.Client, field: str) -> None:
+def test_update_null_for_non_nullable_is_422(api: httpx2.Client, field: str) -> None:
     response = api.patch(f"/v1/users/{VIEWER_ID}", json={field: None}, headers=OWNER)
     problem = assert_problem(response, 422)
     assert problem["errors"] == [
@@ -198,7 +198,7 @@ def test_update_null_for_non_nullable_is_422(api: httpx.Client, field: str) -> N
     ]
 
 
-def test_update_conflicts(api: httpx.Client) -> None:
+def test_update_conflicts(api: httpx2.Client) -> None:
     user = create_user(api, email="bob@example.com", username="bob")
     path = f"/v1/users/{user['id']}"
     assert_problem(api.patch(path, json={"email": "Owner@example.com"}, headers=OWNER), 409)
@@ -209,7 +209,7 @@ def test_update_conflicts(api: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize("if_match", ['"1"', "1", 'W/"1"', "*", '"7", "1"'])
-def test_if_match_accepted_forms(api: httpx.Client, if_match: str) -> None:
+def test_if_match_accepted_forms(api: httpx2.Client, if_match: str) -> None:
     response = api.patch(
         f"/v1/users/{VIEWER_ID}", json={"department": "x"}, headers=OWNER | {"If-Match": if_match}
     )
@@ -218,7 +218,7 @@ def test_if_match_accepted_forms(api: httpx.Client, if_match: str) -> None:
 
 
 @pytest.mark.parametrize("if_match", ['"2"', "2", 'W/"0"', "garbage", '""'])
-def test_stale_if_match_is_412(api: httpx.Client, if_match: str) -> None:
+def test_stale_if_match_is_412(api: httpx2.Client, if_match: str) -> None:
     path = f"/v1/users/{VIEWER_ID}"
     response = api.patch(path, json={"department": "x"}, headers=OWNER | {"If-Match": if_match})
     problem = assert_problem(response, 412)
@@ -227,7 +227,7 @@ def test_stale_if_match_is_412(api: httpx.Client, if_match: str) -> None:
     assert api.get(path, headers=OWNER).json()["department"] is None
 
 
-def test_no_lost_update(api: httpx.Client) -> None:
+def test_no_lost_update(api: httpx2.Client) -> None:
     path = f"/v1/users/{VIEWER_ID}"
     etag = api.get(path, headers=OWNER).headers["etag"]
     first = api.patch(path, json={"department": "A"}, headers=OWNER | {"If-Match": etag})
@@ -237,7 +237,7 @@ def test_no_lost_update(api: httpx.Client) -> None:
     assert api.get(path, headers=OWNER).json()["department"] == "A"
 
 
-def test_delete(api: httpx.Client) -> None:
+def test_delete(api: httpx2.Client) -> None:
     user = create_user(api, email="bob@example.com")
     path = f"/v1/users/{user['id']}"
     response = api.delete(path, headers=OWNER)
@@ -247,7 +247,7 @@ def test_delete(api: httpx.Client) -> None:
     assert_problem(api.delete(path, headers=OWNER), 404)
 
 
-def test_last_owner_is_protected(api: httpx.Client) -> None:
+def test_last_owner_is_protected(api: httpx2.Client) -> None:
     owner = f"/v1/users/{OWNER_ID}"
     assert "last owner" in assert_problem(api.delete(owner, headers=OWNER), 409)["detail"]
     assert_problem(api.patch(owner, json={"role": "admin"}, headers=OWNER), 409)
@@ -259,13 +259,13 @@ def test_last_owner_is_protected(api: httpx.Client) -> None:
     assert api.patch(owner, json={"role": "admin"}, headers=OWNER).status_code == 200
 
 
-def test_owners_are_counted_per_account(api: httpx.Client) -> None:
+def test_owners_are_counted_per_account(api: httpx2.Client) -> None:
     other = create_user(api, email="boss@example.com", role="owner", account_id="acc_0002")
     # The only owner of acc_0002, although acc_0001 has one.
     assert_problem(api.delete(f"/v1/users/{other['id']}", headers=OWNER), 409)
 
 
-def test_invite(api: httpx.Client) -> None:
+def test_invite(api: httpx2.Client) -> None:
     user = create_user(api, email="bob@example.com")
     response = api.post(f"/v1/users/{user['id']}/invite", headers=OWNER)
     assert response.status_code == 202
@@ -279,19 +279,19 @@ def test_invite(api: httpx.Client) -> None:
     assert api.get(f"/v1/users/{user['id']}", headers=OWNER).json()["version"] == 1
 
 
-def test_invite_errors(api: httpx.Client) -> None:
+def test_invite_errors(api: httpx2.Client) -> None:
     assert_problem(api.post(f"/v1/users/{VIEWER_ID}/invite", headers=OWNER), 409)  # active
     assert_problem(api.post("/v1/users/usr_9999/invite", headers=OWNER), 404)
     assert api.get("/_test/outbox").json() == []
 
 
-def test_concurrent_updates_with_one_etag(api: httpx.Client, server_url: str) -> None:
+def test_concurrent_updates_with_one_etag(api: httpx2.Client, server_url: str) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     path = f"/v1/users/{VIEWER_ID}"
 
     def attempt(i: int) -> int:
-        with httpx.Client(base_url=server_url) as client:
+        with httpx2.Client(base_url=server_url) as client:
             headers = OWNER | {"If-Match": '"1"'}
             return client.patch(path, json={"department": f"d{i}"}, headers=headers).status_code
 

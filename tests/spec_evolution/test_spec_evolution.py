@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 import yaml
 
@@ -71,7 +71,7 @@ def test_the_whole_suite_passes_on_the_regenerated_copy(additive: Path) -> None:
 
 def test_the_change_reaches_users_typed_and_on_the_wire(additive: Path) -> None:
     probe = """
-import json, typing, attrs, httpx
+import json, typing, attrs, httpx2
 import users_sdk
 from users_sdk import UsersClient
 
@@ -80,11 +80,11 @@ user = json.loads(USER)
 def handler(request):
     sent.append(request)
     if request.method == "GET" and request.url.path == "/v1/users":
-        return httpx.Response(200, json={"items": [user], "limit": 20,
+        return httpx2.Response(200, json={"items": [user], "limit": 20,
                                          "next_cursor": None, "previous_cursor": None})
-    return httpx.Response(201, json=user)
+    return httpx2.Response(201, json=user)
 
-http = httpx.Client(transport=httpx.MockTransport(handler))
+http = httpx2.Client(transport=httpx2.MockTransport(handler))
 with UsersClient(base_url="http://evolved.test", token="t", http_client=http) as client:
     page = client.users.list(timezone="Europe/London", status="pending_approval")
     created = client.users.create(email="tz@example.com", timezone="Europe/Paris")
@@ -149,12 +149,12 @@ def test_the_old_facade_keeps_the_new_field_and_enum_value() -> None:
     recorded = recorded_user()
     evolved = {**recorded, "status": "pending_approval", field_name: "Europe/London"}
 
-    def evolved_server(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json=evolved, headers={"x-request-id": "req_1"})
+    def evolved_server(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, json=evolved, headers={"x-request-id": "req_1"})
 
-    transport = httpx.MockTransport(evolved_server)
+    transport = httpx2.MockTransport(evolved_server)
     with UsersClient(base_url="http://evolved.test", token="t",
-                     http_client=httpx.Client(transport=transport)) as client:  # fmt: skip
+                     http_client=httpx2.Client(transport=transport)) as client:  # fmt: skip
         user = client.users.get(str(recorded["id"]))
     assert user.status == "pending_approval"
     assert user.to_dict()[field_name] == "Europe/London"

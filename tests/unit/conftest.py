@@ -1,4 +1,4 @@
-"""Unit-test helpers: a UsersClient whose HTTP goes to an httpx.MockTransport."""
+"""Unit-test helpers: a UsersClient whose HTTP goes to an httpx2.MockTransport."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from users_sdk import AsyncUsersClient, UsersClient
 
 BASE_URL = "http://users.test"
 TOKEN = "tok_unit_secret_0123456789"
-Handler = Callable[[httpx.Request], httpx.Response]
+Handler = Callable[[httpx2.Request], httpx2.Response]
 
 
 def user_json(**overrides: Any) -> dict[str, Any]:
@@ -42,9 +42,9 @@ def user_json(**overrides: Any) -> dict[str, Any]:
     return user
 
 
-def json_response(status: int, body: Any, **headers: str) -> httpx.Response:
+def json_response(status: int, body: Any, **headers: str) -> httpx2.Response:
     content_type = "application/problem+json" if status >= 400 else "application/json"
-    return httpx.Response(
+    return httpx2.Response(
         status,
         content=json.dumps(body).encode(),
         headers={"content-type": content_type, "x-request-id": "req_unit_1", **headers},
@@ -66,11 +66,11 @@ def problem(status: int, detail: str = "something is wrong", **extra: Any) -> di
 class Recorder:
     """A MockTransport handler that records requests and plays queued responses."""
 
-    def __init__(self, *responses: httpx.Response | Exception | Handler) -> None:
+    def __init__(self, *responses: httpx2.Response | Exception | Handler) -> None:
         self.queue = list(responses)
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         if not self.queue:
             raise AssertionError(f"unexpected request {request.method} {request.url}")
@@ -100,7 +100,7 @@ def make_client(sleeps: Sleeps) -> Callable[..., UsersClient]:
         options.setdefault("base_url", BASE_URL)
         options.setdefault("token", TOKEN)
         client = UsersClient(
-            http_client=httpx.Client(transport=httpx.MockTransport(handler)), **options
+            http_client=httpx2.Client(transport=httpx2.MockTransport(handler)), **options
         )
         client._sleep = sleeps
         clients.append(client)
@@ -117,7 +117,7 @@ def make_async_client(sleeps: Sleeps) -> Callable[..., AsyncUsersClient]:
         options.setdefault("base_url", BASE_URL)
         options.setdefault("token", TOKEN)
         client = AsyncUsersClient(
-            http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)), **options
+            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)), **options
         )
 
         async def record_sleep(seconds: float) -> None:

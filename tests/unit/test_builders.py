@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import httpx
+import httpx2
 import pytest
 
 from users_api_client.sdk import builders
@@ -29,7 +29,7 @@ from sdk_codegen.spec import Model, Spec, Value  # noqa: E402
 SPEC = Spec.load(ROOT / "openapi.yaml")
 SHAPES = {shape.model.__name__: shape for shape in vars(builders).values()
           if isinstance(shape, builders.Shape)}  # fmt: skip
-RESPONSE = httpx.Response(200, request=httpx.Request("GET", "http://users.test/v1/x"))
+RESPONSE = httpx2.Response(200, request=httpx2.Request("GET", "http://users.test/v1/x"))
 
 
 def sample_value(value: Value, *, nulls: bool, optional: bool) -> Any:

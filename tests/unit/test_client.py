@@ -6,7 +6,7 @@ import warnings
 from typing import Any
 
 import certifi
-import httpx
+import httpx2
 import pytest
 
 from users_sdk import (
@@ -27,7 +27,7 @@ def test_reads_base_url_and_token_from_the_environment(monkeypatch: pytest.Monke
     monkeypatch.setenv("USERS_API_TOKEN", "env-token")
     monkeypatch.setenv("USERS_API_KEY", "env-key")
     recorder = Recorder(json_response(200, user_json()))
-    client = UsersClient(http_client=httpx.Client(transport=httpx.MockTransport(recorder)))
+    client = UsersClient(http_client=httpx2.Client(transport=httpx2.MockTransport(recorder)))
     client.users.me()
     request = recorder.requests[0]
     assert str(request.url) == "http://env.test/v1/users/me"
@@ -40,7 +40,7 @@ def test_falls_back_to_the_api_key_from_the_environment(monkeypatch: pytest.Monk
     monkeypatch.delenv("USERS_API_TOKEN", raising=False)
     monkeypatch.setenv("USERS_API_KEY", "env-key")
     recorder = Recorder(json_response(200, user_json()))
-    UsersClient(http_client=httpx.Client(transport=httpx.MockTransport(recorder))).users.me()
+    UsersClient(http_client=httpx2.Client(transport=httpx2.MockTransport(recorder))).users.me()
     assert recorder.requests[0].headers["x-api-key"] == "env-key"
 
 
@@ -72,7 +72,7 @@ def test_timeout_per_client_and_per_call(make_client: Any) -> None:
     client = make_client(recorder, timeout=10.0)
     client.users.me()
     client.users.me(timeout=2.0)
-    client.users.me(timeout=httpx.Timeout(1.0, read=9.0))
+    client.users.me(timeout=httpx2.Timeout(1.0, read=9.0))
     timeouts = [r.extensions["timeout"] for r in recorder.requests]
     assert [(t["connect"], t["read"]) for t in timeouts] == [(5.0, 10.0), (2.0, 2.0), (1.0, 9.0)]
 
@@ -111,7 +111,7 @@ def test_context_manager_closes_the_pool() -> None:
 
 
 def test_raw_response_gives_status_headers_and_request_id(make_client: Any) -> None:
-    recorder = Recorder(json_response(200, user_json(), etag='"1"'), httpx.Response(204))
+    recorder = Recorder(json_response(200, user_json(), etag='"1"'), httpx2.Response(204))
     users = make_client(recorder).users
     raw = users.with_raw_response.get("usr_0001")
     assert isinstance(raw, APIResponse)
@@ -160,12 +160,12 @@ def test_a_closed_client_raises_an_sdk_error(make_client: Any) -> None:
     pages = [
         json_response(200, {"items": [], "limit": 1, "next_cursor": "c1", "previous_cursor": None}),
     ]
-    http = httpx.Client(transport=httpx.MockTransport(Recorder(*pages)))
+    http = httpx2.Client(transport=httpx2.MockTransport(Recorder(*pages)))
     with UsersClient(base_url=BASE_URL, token="t", http_client=http) as c:
         page = c.users.list(limit=1)
     http.close()
     with pytest.raises(ConfigurationError, match="is closed"):
-        page.next_page()  # lazily, after the block: no bare httpx RuntimeError
+        page.next_page()  # lazily, after the block: no bare httpx2 RuntimeError
     with pytest.raises(ConfigurationError, match="is closed"):
         c.users.me()
 
@@ -174,11 +174,11 @@ def test_verify_with_an_http_client_is_refused() -> None:
     from users_sdk import ConfigurationError
 
     with pytest.raises(ConfigurationError, match="verify= has no effect"):
-        UsersClient(base_url=BASE_URL, token="t", verify=False, http_client=httpx.Client())
+        UsersClient(base_url=BASE_URL, token="t", verify=False, http_client=httpx2.Client())
 
 
 def test_default_httpx_client_loads_a_ca_bundle_path_itself() -> None:
-    """httpx 0.28 warns on verify=<str>; the SDK's httpx clients load the
+    """httpx2 0.28 warns on verify=<str>; the SDK's httpx2 clients load the
     bundle into an SSLContext instead, and name a bad path."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")

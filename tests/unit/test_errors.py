@@ -6,7 +6,7 @@ import inspect
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 import users_sdk
@@ -92,7 +92,7 @@ def test_rate_limit_error_carries_retry_after(make_client: Any) -> None:
 
 def test_an_html_error_page_is_still_a_status_error(make_client: Any) -> None:
     page = "<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>"
-    recorder = Recorder(httpx.Response(500, text=page, headers={"content-type": "text/html"}))
+    recorder = Recorder(httpx2.Response(500, text=page, headers={"content-type": "text/html"}))
     with pytest.raises(InternalServerError) as caught:
         make_client(recorder, max_retries=0).users.get("usr_1")
     assert caught.value.problem is None
@@ -104,11 +104,11 @@ def test_an_html_error_page_is_still_a_status_error(make_client: Any) -> None:
 @pytest.mark.parametrize(
     ("response", "reason"),
     [
-        (httpx.Response(520, text="origin error"), "status 520"),
-        (httpx.Response(302, headers={"location": "/elsewhere"}), "status 302"),
-        (httpx.Response(200, text="{not json"), "not valid JSON"),
-        (httpx.Response(200, text="<html>OK</html>"), "not valid JSON"),
-        (httpx.Response(200), "not valid JSON"),
+        (httpx2.Response(520, text="origin error"), "status 520"),
+        (httpx2.Response(302, headers={"location": "/elsewhere"}), "status 302"),
+        (httpx2.Response(200, text="{not json"), "not valid JSON"),
+        (httpx2.Response(200, text="<html>OK</html>"), "not valid JSON"),
+        (httpx2.Response(200), "not valid JSON"),
         (json_response(200, ["a", "list"]), "expected a User object"),
         (json_response(200, {k: v for k, v in user_json().items() if k != "email"}), "'email'"),
         (json_response(200, user_json(version="three")), "field 'version' should be an integer"),
@@ -118,7 +118,7 @@ def test_an_html_error_page_is_still_a_status_error(make_client: Any) -> None:
     ],
 )
 def test_responses_outside_the_contract_are_unexpected_response_errors(
-    make_client: Any, response: httpx.Response, reason: str
+    make_client: Any, response: httpx2.Response, reason: str
 ) -> None:
     recorder = Recorder(response)
     with pytest.raises(UnexpectedResponseError) as caught:
@@ -166,23 +166,23 @@ def test_a_problem_with_malformed_field_errors_still_maps_by_status(make_client:
 
 
 def test_connection_failure_is_an_api_connection_error(make_client: Any) -> None:
-    recorder = Recorder(*[httpx.ConnectError("connection refused")] * 3)
+    recorder = Recorder(*[httpx2.ConnectError("connection refused")] * 3)
     with pytest.raises(APIConnectionError) as caught:
         make_client(recorder).users.get("usr_1")
     assert type(caught.value) is APIConnectionError
     assert "GET /v1/users/usr_1 got no response" in str(caught.value)
-    assert isinstance(caught.value.__cause__, httpx.ConnectError)
+    assert isinstance(caught.value.__cause__, httpx2.ConnectError)
     assert len(recorder.requests) == 3
 
 
 def test_timeout_is_an_api_timeout_error(make_client: Any) -> None:
-    recorder = Recorder(httpx.ReadTimeout("slow"))
+    recorder = Recorder(httpx2.ReadTimeout("slow"))
     with pytest.raises(APITimeoutError, match="timed out"):
         make_client(recorder, max_retries=0).users.get("usr_1")
 
 
 def test_non_retryable_transport_errors_are_wrapped_at_once(make_client: Any) -> None:
-    recorder = Recorder(httpx.UnsupportedProtocol("no"))
+    recorder = Recorder(httpx2.UnsupportedProtocol("no"))
     with pytest.raises(APIConnectionError):
         make_client(recorder).users.get("usr_1")
     assert len(recorder.requests) == 1
@@ -210,7 +210,7 @@ def test_local_errors_are_also_value_and_type_errors() -> None:
 def test_error_body_is_decoded_json(make_client: Any) -> None:
     body = problem(409, "A user with the email ada@example.com already exists.")
     recorder = Recorder(
-        httpx.Response(409, content=json.dumps(body).encode(),
+        httpx2.Response(409, content=json.dumps(body).encode(),
                        headers={"content-type": "application/problem+json"}),
     )  # fmt: skip
     with pytest.raises(ConflictError) as caught:

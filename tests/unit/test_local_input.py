@@ -39,9 +39,9 @@ def test_ids_of_the_wrong_type_are_type_errors(make_client: Any, user_id: Any) -
 
 
 def test_percent_escapes_in_ids_are_encoded_not_decoded(make_client: Any) -> None:
-    import httpx
+    import httpx2
 
-    recorder = Recorder(httpx.Response(404))
+    recorder = Recorder(httpx2.Response(404))
     with pytest.raises(UsersAPIError):
         make_client(recorder, max_retries=0).users.get("%2e%2e")
     assert recorder.requests[0].url.raw_path == b"/v1/users/%252e%252e"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from users_sdk import AsyncPage, NoMorePagesError, SyncPage, UnexpectedResponseError
@@ -17,9 +17,9 @@ class PagedAPI:
 
     def __init__(self, *pages: list[str]) -> None:
         self.pages = pages
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         cursor = request.url.params.get("cursor")
         index = int(cursor[1:]) if cursor else 0
@@ -84,7 +84,7 @@ def test_resume_from_a_saved_cursor(make_client: Any) -> None:
 
 
 def test_a_server_that_returns_the_same_cursor_cannot_loop_forever(make_client: Any) -> None:
-    def same_cursor(request: httpx.Request) -> httpx.Response:
+    def same_cursor(request: httpx2.Request) -> httpx2.Response:
         body = {"items": [], "limit": 2, "next_cursor": "c1", "previous_cursor": None}
         return json_response(200, body)
 
@@ -93,7 +93,7 @@ def test_a_server_that_returns_the_same_cursor_cannot_loop_forever(make_client: 
 
 
 def test_cursors_that_go_round_in_a_cycle_end_the_walk(make_client: Any) -> None:
-    def cycle(request: httpx.Request) -> httpx.Response:
+    def cycle(request: httpx2.Request) -> httpx2.Response:
         cursor = request.url.params.get("cursor")
         following = {None: "a", "a": "b", "b": "a"}[cursor]
         return json_response(

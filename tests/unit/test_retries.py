@@ -8,7 +8,7 @@ import logging
 import random
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from users_sdk import (
@@ -61,7 +61,9 @@ def test_max_retries_zero_sends_once(make_client: Any) -> None:
 
 
 def test_default_is_two_retries(make_client: Any) -> None:
-    recorder = Recorder(httpx.ConnectError("down"), httpx.ReadError("cut"), httpx.ConnectError("x"))
+    recorder = Recorder(
+        httpx2.ConnectError("down"), httpx2.ReadError("cut"), httpx2.ConnectError("x")
+    )
     with pytest.raises(APIConnectionError):
         make_client(recorder).users.me()
     assert len(recorder.requests) == 3
@@ -115,12 +117,12 @@ def test_a_huge_max_retries_does_not_overflow_the_backoff() -> None:
     [("0", 0.0), ("-5", 0.0), ("1.5", 1.5), ("soon", None), ("nan", None), ("", None)],
 )
 def test_retry_after_parsing(value: str, expected: float | None) -> None:
-    assert _retries.retry_after(httpx.Headers({"retry-after": value})) == expected
+    assert _retries.retry_after(httpx2.Headers({"retry-after": value})) == expected
 
 
 def test_retry_after_http_date_in_the_past_means_now() -> None:
     past = "Wed, 21 Oct 2015 07:28:00 GMT"
-    assert _retries.retry_after(httpx.Headers({"retry-after": past})) == 0.0
+    assert _retries.retry_after(httpx2.Headers({"retry-after": past})) == 0.0
 
 
 def test_backoff_doubles_from_half_a_second_with_jitter_and_a_cap() -> None:
@@ -150,7 +152,7 @@ def test_backoff_is_used_without_retry_after(make_client: Any, sleeps: list[floa
 
 def test_a_retried_create_reuses_its_idempotency_key(make_client: Any) -> None:
     recorder = Recorder(
-        httpx.ReadError("response lost"),
+        httpx2.ReadError("response lost"),
         json_response(503, problem(503)),
         json_response(201, user_json()),
     )
@@ -166,7 +168,7 @@ def test_each_call_gets_its_own_idempotency_key(make_client: Any) -> None:
         json_response(201, user_json()),
         json_response(201, user_json()),
         json_response(200, user_json()),
-        httpx.Response(204),
+        httpx2.Response(204),
     )
     users = make_client(recorder).users
     users.create(email="a@example.com")
@@ -193,7 +195,7 @@ def test_reads_carry_no_idempotency_key(make_client: Any) -> None:
 def test_each_retry_is_logged(make_client: Any, caplog: pytest.LogCaptureFixture) -> None:
     recorder = Recorder(
         json_response(429, problem(429), **{"retry-after": "1"}),
-        httpx.ConnectError("refused"),
+        httpx2.ConnectError("refused"),
         json_response(200, user_json()),
     )
     with caplog.at_level(logging.INFO, logger="users_sdk"):
@@ -219,7 +221,7 @@ async def test_async_client_retries_with_the_same_key(
     make_async_client: Any, sleeps: list[float]
 ) -> None:
     recorder = Recorder(
-        httpx.ConnectTimeout("slow"),
+        httpx2.ConnectTimeout("slow"),
         json_response(502, problem(502)),
         json_response(201, user_json()),
     )

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from users_sdk import UsersAPIError, UsersClient
@@ -30,7 +30,7 @@ def test_repr_of_clients_and_resources_hides_the_credential(make_client: Any) ->
 
 def test_errors_do_not_carry_the_credential_in_their_message(make_client: Any) -> None:
     responses = [json_response(status, problem(status)) for status in (401, 403, 404, 422, 500)]
-    responses += [httpx.Response(520, text="?"), httpx.ConnectError("refused")]
+    responses += [httpx2.Response(520, text="?"), httpx2.ConnectError("refused")]
     recorder = Recorder(*responses)
     client = make_client(recorder, max_retries=0)
     for _ in range(len(responses)):
@@ -41,7 +41,7 @@ def test_errors_do_not_carry_the_credential_in_their_message(make_client: Any) -
 
 
 def test_headers_kept_on_errors_and_responses_hide_the_api_key(make_client: Any) -> None:
-    """httpx hides Authorization in a Headers repr but not X-API-Key; the
+    """httpx2 hides Authorization in a Headers repr but not X-API-Key; the
     requests the SDK keeps on errors and raw responses hide both."""
     recorder = Recorder(json_response(500, problem(500)), json_response(200, user_json()))
     client = make_client(recorder, token=None, api_key=API_KEY, max_retries=0)
@@ -61,7 +61,7 @@ def test_debug_logs_never_contain_the_credential_or_a_password(
 ) -> None:
     recorder = Recorder(
         json_response(503, problem(503)),
-        httpx.Response(204),
+        httpx2.Response(204),
         json_response(200, user_json()),
     )
     with caplog.at_level(logging.DEBUG):
@@ -77,7 +77,7 @@ def test_debug_logs_never_contain_the_credential_or_a_password(
 def test_a_server_echoing_the_password_or_reset_token_does_not_reach_messages(
     make_client: Any,
 ) -> None:
-    def echo(request: httpx.Request) -> httpx.Response:
+    def echo(request: httpx2.Request) -> httpx2.Response:
         detail = f"Rejected request body: {request.content.decode()}"
         return json_response(400, problem(400, detail))
 
@@ -101,11 +101,11 @@ def test_a_one_letter_credential_does_not_mangle_messages(make_client: Any) -> N
 
 def test_users_sdk_log_env_turns_on_debug_output() -> None:
     code = (
-        "import httpx, users_sdk\n"
+        "import httpx2, users_sdk\n"
         "def handler(request):\n"
-        "    return httpx.Response(204, headers={'x-request-id': 'req_9'})\n"
+        "    return httpx2.Response(204, headers={'x-request-id': 'req_9'})\n"
         "c = users_sdk.UsersClient(base_url='http://t.test', token='tok_env_secret',\n"
-        "    http_client=httpx.Client(transport=httpx.MockTransport(handler)))\n"
+        "    http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))\n"
         "c.users.delete('usr_1')\n"
     )
     result = subprocess.run(

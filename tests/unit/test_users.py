@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from users_sdk import Invitation, User
@@ -13,7 +13,7 @@ from users_sdk import Invitation, User
 from .conftest import TOKEN, Recorder, json_response, user_json
 
 
-def body_of(request: httpx.Request) -> dict[str, Any]:
+def body_of(request: httpx2.Request) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(request.content)
     return loaded
 
@@ -87,10 +87,10 @@ def test_delete_invite_and_password_calls(make_client: Any) -> None:
         "expires_at": "2026-01-08T00:00:00Z",
     }
     recorder = Recorder(
-        httpx.Response(204),
+        httpx2.Response(204),
         json_response(202, invitation),
-        httpx.Response(202),
-        httpx.Response(204),
+        httpx2.Response(202),
+        httpx2.Response(204),
     )
     users = make_client(recorder).users
     assert users.delete("usr_0001") is None
@@ -189,7 +189,7 @@ async def test_async_twin_sends_the_same_requests(make_async_client: Any) -> Non
         json_response(200, user_json()),
         json_response(200, user_json(department=None, version=2)),
         json_response(200, user_json()),
-        httpx.Response(204),
+        httpx2.Response(204),
     )
     results = await _async_calls(make_async_client(recorder))
     assert [type(r) for r in results] == [User] * 4

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, Unpack
 
-import httpx
+import httpx2
 
 from .. import _lazy, _payloads
 from .. import _validation as check
@@ -69,7 +69,7 @@ def _if_match(value: int | str | None) -> str | None:
     return value
 
 
-def _returns_none(_: httpx.Response) -> None:
+def _returns_none(_: httpx2.Response) -> None:
     return None
 
 
@@ -135,11 +135,11 @@ class _Requests:
         )
 
 
-def _parse_user(response: httpx.Response) -> User:
+def _parse_user(response: httpx2.Response) -> User:
     return _lazy.models.parse_user(response)
 
 
-def _parse_invitation(response: httpx.Response) -> Invitation:
+def _parse_invitation(response: httpx2.Response) -> Invitation:
     return _lazy.models.parse_invitation(response)
 
 
@@ -278,7 +278,7 @@ class Users:
         def fetch(next_cursor: str) -> SyncPage[User]:
             return self._fetch_page(query, next_cursor, timeout)
 
-        def parse(response: httpx.Response) -> SyncPage[User]:
+        def parse(response: httpx2.Response) -> SyncPage[User]:
             users, next_cursor, previous_cursor = _lazy.models.parse_user_page(response)
             return SyncPage(
                 users, cursor=cursor, next_cursor=next_cursor, previous_cursor=previous_cursor,
@@ -406,7 +406,7 @@ class AsyncUsers:
         async def fetch(next_cursor: str) -> AsyncPage[User]:
             return await self._fetch_page(query, next_cursor, timeout)
 
-        def parse(response: httpx.Response) -> AsyncPage[User]:
+        def parse(response: httpx2.Response) -> AsyncPage[User]:
             users, next_cursor, previous_cursor = _lazy.models.parse_user_page(response)
             return AsyncPage(
                 users, cursor=cursor, next_cursor=next_cursor, previous_cursor=previous_cursor,

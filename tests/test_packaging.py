@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -89,3 +90,14 @@ def test_pip_install_into_an_empty_venv_gives_both_import_packages(
     assert str(environment) in sdk_file
     assert str(environment) in client_file
     assert version == __import__("users_sdk").__version__
+    # httpx2 only: a plain install brings neither httpx nor httpcore.
+    listed = subprocess.run(
+        [str(python), "-m", "pip", "list", "--format=json", "--disable-pip-version-check"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=VENV_ENV,
+    )
+    installed = {package["name"].lower() for package in json.loads(listed.stdout)}
+    assert {"users-sdk", "httpx2", "httpcore2"} <= installed
+    assert not installed & {"httpx", "httpcore"}, installed

@@ -265,3 +265,25 @@ async def test_default_httpx2_clients_keep_your_arguments() -> None:
         assert len(hooks) == 60
         assert 2 <= server.most_in_flight <= 7  # overlapping, within the limit
         assert server.connections <= 7 + 3
+
+
+def test_a_legacy_httpx_client_on_real_sockets() -> None:
+    """A caller's own httpx client (the legacy path) over real connections:
+    answers, reuse, and a refused connection as the SDK's own error."""
+    import httpx
+
+    from users_sdk import APIConnectionError
+
+    with pool_server() as server, httpx.Client() as http:
+        with pytest.warns(DeprecationWarning, match="legacy httpx"):
+            client = UsersClient(base_url=server.url, token=TOKEN, http_client=http)
+        assert [client.users.get(f"usr_{i:04d}").id for i in range(5)] == [
+            f"usr_{i:04d}" for i in range(5)
+        ]
+        assert server.connections == 1
+        url = server.url
+    with httpx.Client() as http:  # the server is gone: nothing listens there now
+        with pytest.warns(DeprecationWarning, match="legacy httpx"):
+            client = UsersClient(base_url=url, token=TOKEN, max_retries=0, http_client=http)
+        with pytest.raises(APIConnectionError, match="got no response"):
+            client.users.get("usr_0001")

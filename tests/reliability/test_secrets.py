@@ -442,6 +442,26 @@ def test_verification_is_off_only_when_asked(tls_server: tuple[str, Path]) -> No
         UsersClient(base_url=url, token=TOKEN, verify=str(cert.parent / "missing.pem"))
 
 
+def test_the_default_trust_store_is_the_systems_or_ssl_cert_file(
+    tls_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """httpx2 verifies against the operating system's trust store (not certifi),
+    or the bundle SSL_CERT_FILE names; a context of your own is used as it is."""
+    url, cert = tls_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    with UsersClient(base_url=url, token=TOKEN) as client:
+        assert client.users.me().email == "ada@example.com"
+    monkeypatch.delenv("SSL_CERT_FILE")
+    context = ssl.create_default_context(cafile=str(cert))
+    with UsersClient(base_url=url, token=TOKEN, verify=context) as client:
+        assert client.users.me().email == "ada@example.com"
+    with (
+        UsersClient(base_url=url, token=TOKEN, max_retries=0) as client,
+        pytest.raises(APIConnectionError, match="CERTIFICATE_VERIFY_FAILED"),
+    ):
+        client.users.me()  # the system store does not trust a self-signed one
+
+
 @pytest.mark.anyio
 async def test_async_certificates(tls_server: tuple[str, Path], anyio_backend: str) -> None:
     url, cert = tls_server

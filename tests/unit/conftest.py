@@ -1,4 +1,10 @@
-"""Unit-test helpers: a UsersClient whose HTTP goes to an httpx2.MockTransport."""
+"""Unit-test helpers: a UsersClient whose HTTP goes to an httpx2.MockTransport.
+
+`make_client` and `make_async_client` build the client on the HTTP library the
+`flavour` fixture names: httpx2 here; a module that redefines `flavour` with
+both params runs its tests on a caller's legacy httpx client too, through
+the same handlers (responses and exceptions are translated to httpx's).
+"""
 
 from __future__ import annotations
 
@@ -92,16 +98,59 @@ def sleeps() -> Sleeps:
     return Sleeps()
 
 
+@pytest.fixture(params=["httpx2"])
+def flavour(request: pytest.FixtureRequest) -> str:
+    """The HTTP library of the client under test: "httpx2", or "httpx" (legacy)."""
+    return str(request.param)
+
+
+def legacy_handler(handler: Handler) -> Callable[[Any], Any]:
+    """`handler`, serving a legacy httpx transport: its httpx2 answers and
+    exceptions become httpx's."""
+    import httpx
+
+    def serve(request: Any) -> Any:
+        try:
+            answer = handler(request)
+        except httpx2.RequestError as error:
+            raise getattr(httpx, type(error).__name__)(str(error), request=request) from None
+        return httpx.Response(
+            answer.status_code, headers=answer.headers.multi_items(), content=answer.content
+        )
+
+    return serve
+
+
+def http_client_for(flavour: str, handler: Handler, *, asynchronous: bool) -> Any:
+    if flavour == "httpx2":
+        transport = httpx2.MockTransport(handler)
+        return (
+            httpx2.AsyncClient(transport=transport)
+            if asynchronous
+            else httpx2.Client(transport=transport)
+        )
+    import httpx
+
+    legacy = httpx.MockTransport(legacy_handler(handler))
+    return httpx.AsyncClient(transport=legacy) if asynchronous else httpx.Client(transport=legacy)
+
+
+def new_client(cls: type[Any], http_client: Any, options: dict[str, Any]) -> Any:
+    if type(http_client).__module__.startswith("httpx2"):
+        return cls(http_client=http_client, **options)
+    with pytest.warns(DeprecationWarning, match="legacy httpx"):
+        return cls(http_client=http_client, **options)
+
+
 @pytest.fixture
-def make_client(sleeps: Sleeps) -> Callable[..., UsersClient]:
+def make_client(sleeps: Sleeps, flavour: str) -> Callable[..., UsersClient]:
     clients: list[UsersClient] = []
 
     def make(handler: Handler, **options: Any) -> UsersClient:
         options.setdefault("base_url", BASE_URL)
         options.setdefault("token", TOKEN)
-        client = UsersClient(
-            http_client=httpx2.Client(transport=httpx2.MockTransport(handler)), **options
-        )
+        http_client = http_client_for(flavour, handler, asynchronous=False)
+        client: UsersClient = new_client(UsersClient, http_client, options)
         client._sleep = sleeps
         clients.append(client)
         return client
@@ -112,13 +161,12 @@ def make_client(sleeps: Sleeps) -> Callable[..., UsersClient]:
 
 
 @pytest.fixture
-def make_async_client(sleeps: Sleeps) -> Callable[..., AsyncUsersClient]:
+def make_async_client(sleeps: Sleeps, flavour: str) -> Callable[..., AsyncUsersClient]:
     def make(handler: Handler, **options: Any) -> AsyncUsersClient:
         options.setdefault("base_url", BASE_URL)
         options.setdefault("token", TOKEN)
-        client = AsyncUsersClient(
-            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)), **options
-        )
+        http_client = http_client_for(flavour, handler, asynchronous=True)
+        client: AsyncUsersClient = new_client(AsyncUsersClient, http_client, options)
 
         async def record_sleep(seconds: float) -> None:
             sleeps.append(seconds)

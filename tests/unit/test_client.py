@@ -22,6 +22,12 @@ from users_sdk import (
 from .conftest import BASE_URL, Recorder, json_response, user_json
 
 
+@pytest.fixture(params=["httpx2", "httpx"])
+def flavour(request: pytest.FixtureRequest) -> str:
+    """Every test here also runs on a caller's legacy httpx client (conftest.py)."""
+    return str(request.param)
+
+
 def test_reads_base_url_and_token_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("USERS_API_BASE_URL", "http://env.test/")
     monkeypatch.setenv("USERS_API_TOKEN", "env-token")

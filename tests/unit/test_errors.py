@@ -31,6 +31,13 @@ from users_sdk import (
 
 from .conftest import Recorder, json_response, problem, user_json
 
+
+@pytest.fixture(params=["httpx2", "httpx"])
+def flavour(request: pytest.FixtureRequest) -> str:
+    """Every test here also runs on a caller's legacy httpx client (conftest.py)."""
+    return str(request.param)
+
+
 STATUS_CLASSES = [
     (400, BadRequestError),
     (401, AuthenticationError),

@@ -12,6 +12,12 @@ from users_sdk import AsyncPage, NoMorePagesError, SyncPage, UnexpectedResponseE
 from .conftest import json_response, user_json
 
 
+@pytest.fixture(params=["httpx2", "httpx"])
+def flavour(request: pytest.FixtureRequest) -> str:
+    """Every test here also runs on a caller's legacy httpx client (conftest.py)."""
+    return str(request.param)
+
+
 class PagedAPI:
     """A MockTransport handler serving `pages` (lists of ids) by cursor 'c<n>'."""
 

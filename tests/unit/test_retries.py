@@ -23,6 +23,12 @@ from users_sdk import (
 from .conftest import Recorder, json_response, problem, user_json
 
 
+@pytest.fixture(params=["httpx2", "httpx"])
+def flavour(request: pytest.FixtureRequest) -> str:
+    """Every test here also runs on a caller's legacy httpx client (conftest.py)."""
+    return str(request.param)
+
+
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
 def test_retryable_statuses_are_retried_then_succeed(
     make_client: Any, sleeps: list[float], status: int

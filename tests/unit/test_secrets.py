@@ -15,6 +15,13 @@ from users_sdk import UsersAPIError, UsersClient
 
 from .conftest import TOKEN, Recorder, json_response, problem, user_json
 
+
+@pytest.fixture(params=["httpx2", "httpx"])
+def flavour(request: pytest.FixtureRequest) -> str:
+    """Every test here also runs on a caller's legacy httpx client (conftest.py)."""
+    return str(request.param)
+
+
 API_KEY = "key_unit_secret_abcdef"
 
 

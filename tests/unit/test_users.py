@@ -13,6 +13,12 @@ from users_sdk import Invitation, User
 from .conftest import TOKEN, Recorder, json_response, user_json
 
 
+@pytest.fixture(params=["httpx2", "httpx"])
+def flavour(request: pytest.FixtureRequest) -> str:
+    """Every test here also runs on a caller's legacy httpx client (conftest.py)."""
+    return str(request.param)
+
+
 def body_of(request: httpx2.Request) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(request.content)
     return loaded

@@ -35,7 +35,7 @@ def test_every_block_imports_what_it_uses() -> None:
     # Blocks run joined in one script (they share server state), so a missing
     # import would pass there; a reader copies one block at a time.
     for block in script_blocks():
-        for name in ("UsersClient", "AsyncUsersClient", "httpx2", "asyncio", "logging"):
+        for name in ("UsersClient", "AsyncUsersClient", "httpx2", "httpx", "asyncio", "logging"):
             if re.search(rf"\b{name}[(.]", block):
                 assert re.search(rf"import (.*, )?{name}\b", block), (
                     f"a README block uses {name} without importing it:\n{block}"

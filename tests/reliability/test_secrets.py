@@ -1,6 +1,6 @@
 """Secrets: the token and the API key never show in repr()/str() of any SDK
 object, in any exception message (even when the server echoes them back), in
-debug logs of users_sdk, httpx2 and httpcore during a run with retries and
+debug logs of users_sdk, httpx2 and httpcore2 during a run with retries and
 errors, or in the cassettes; TLS certificates are verified unless turned off.
 """
 
@@ -217,7 +217,7 @@ async def test_repr_and_str_of_every_sdk_object(anyio_backend: str) -> None:
 
 @pytest.fixture
 def debug_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    for name in ("users_sdk", "httpx2", "httpcore"):
+    for name in ("users_sdk", "httpx2", "httpcore2"):
         caplog.set_level(logging.DEBUG, logger=name)
     caplog.set_level(logging.DEBUG)
     return caplog
@@ -266,7 +266,7 @@ def test_debug_logs_of_a_run_with_retries_and_errors(
                 _workload(client.with_options(max_retries=6).users)
     text = _scan_logs(debug_logs, OWNER_TOKEN, OWNER_API_KEY, PASSWORD, RESET_TOKEN)
     assert "Retrying " in text  # the run did retry
-    assert "httpcore" in text  # and the transport's own debug logs were on
+    assert "httpcore2" in text  # and the transport's own debug logs were on
     assert "-> 404" in text
 
 

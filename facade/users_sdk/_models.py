@@ -1,7 +1,7 @@
 """Responses into the generated models: the response side of the facade.
 
 Loaded on first use (`_lazy.models`), not with `import users_sdk`: it brings in
-the generated attrs models, attrs and dateutil.
+the generated attrs models, attrs and dateutil (which their from_dict uses).
 
 Nearly every response matches the spec exactly, and the builders `make
 generate` wrote (users_api_client.sdk.builders) turn it into a model in one
@@ -9,12 +9,12 @@ pass. They keep what a newer API adds: fields the spec does not know go to
 `additional_properties`, enum values it does not know stay plain strings.
 Anything else they refuse, and the general path here explains it: an
 UnexpectedResponseError naming the field, or the generated `from_dict`'s own
-answer for what it accepts and the builder does not (a date-time only
-dateutil can read, say).
+answer for what it accepts and the builder does not.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any, TypeVar
 
@@ -107,12 +107,30 @@ def _text_excerpt(response: httpx2.Response) -> str:
 
 
 def _type_errors(shape: Shape[Any], data: dict[str, Any]) -> list[str]:
-    """Fields of `data` whose JSON type is not one the spec gives."""
-    return [
+    """Fields of `data` whose JSON type is not one the spec gives (a JSON
+    true or false is no integer or number, though Python's bool is an int)."""
+    problems = [
         f"field {name!r} should be {_describe(expected)}, got {type(data[name]).__name__}"
         for name, expected in shape.json_types.items()
-        if name in data and not isinstance(data[name], expected)
+        if name in data
+        and (
+            not isinstance(data[name], expected)
+            or (isinstance(data[name], bool) and bool not in expected)
+        )
     ]
+    for name in shape.instants:
+        value = data.get(name)
+        if isinstance(value, str) and not _is_instant(value):
+            problems.append(f"field {name!r} should be an RFC 3339 date-time, got {value!r}")
+    return problems
+
+
+def _is_instant(value: str) -> bool:
+    try:
+        datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _describe(expected: tuple[type, ...]) -> str:

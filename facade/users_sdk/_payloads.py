@@ -24,6 +24,8 @@ _BODY_CHECKS: dict[str, _Check] = {
     "number": check.number,
     "flag": check.boolean,
     "instant": lambda name, value: check.instant(name, value).isoformat(),
+    "date": lambda name, value: check.date(name, value).isoformat(),
+    "uuid": lambda name, value: str(check.uuid(name, value)),
     "list": check.string_list,  # of text or enum values; other items: any list
     "map": check.string_map,
     "model": check.body_mapping,
@@ -94,6 +96,10 @@ def query(operation: str, kinds: Mapping[str, Kind], given: Mapping[str, Any]) -
 
 
 def _checked(checks: Mapping[str, _Check], kind: Kind, key: str, value: Any) -> Any:
+    # Lists and maps of strings are checked item by item; of anything else,
+    # only as a list or a mapping (the API's 422 names a bad item).
     if kind.kind == "list" and kind.items not in ("text", "enum"):
         return check.any_list(key, value)
+    if kind.kind == "map" and kind.items not in (None, "text"):
+        return check.body_mapping(key, value)
     return checks[kind.kind](key, value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import uuid as _uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -164,6 +165,36 @@ def instant(name: str, value: object) -> datetime.datetime:
             f"{name} must carry a time zone (for example datetime.timezone.utc)"
         )
     return value
+
+
+def date(name: str, value: object) -> datetime.date:
+    """A date, or an ISO 8601 string of one."""
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise InvalidArgumentError(
+                f"{name} must be an ISO 8601 date such as '2026-01-31', not {brief(value)}"
+            ) from None
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        raise InvalidArgumentTypeError(
+            f"{name} must be a date or an ISO 8601 str, not {type(value).__name__}"
+        )
+    return value
+
+
+def uuid(name: str, value: object) -> _uuid.UUID:
+    """A UUID, or a string of one."""
+    if isinstance(value, _uuid.UUID):
+        return value
+    if not isinstance(value, str):
+        raise InvalidArgumentTypeError(
+            f"{name} must be a uuid.UUID or a str, not {type(value).__name__}"
+        )
+    try:
+        return _uuid.UUID(value)
+    except ValueError:
+        raise InvalidArgumentError(f"{name} must be a UUID, not {brief(value)}") from None
 
 
 def non_empty(name: str, value: object) -> str:

@@ -30,6 +30,7 @@ the models (names, exports).
 def write(spec_path: Path, package_dir: Path) -> list[Path]:
     """Write the support modules into `package_dir/sdk/`; returns their paths."""
     spec = Spec.load(spec_path)
+    render_params.check_schema_names(spec)
     target = package_dir / SUBPACKAGE
     target.mkdir()
     modules = {

@@ -13,9 +13,25 @@ each field's JSON types and enum values.
 
 from __future__ import annotations
 
-from .spec import ENUM, FLAG, INSTANT, INTEGER, LIST, MAP, MODEL, NUMBER, TEXT, Model, Spec, Value
+from .spec import (
+    DATE,
+    ENUM,
+    FLAG,
+    INSTANT,
+    INTEGER,
+    LIST,
+    MAP,
+    MODEL,
+    NUMBER,
+    TEXT,
+    UUID,
+    Model,
+    Spec,
+    Value,
+)
 from .text import constant_name, render_module, tuple_literal
 
+_PLAIN = (TEXT, INTEGER, NUMBER, FLAG)
 _TYPE_CHECK = {
     TEXT: "type({v}) is str",
     ENUM: "type({v}) is str",  # any string: values added to the API later are kept
@@ -26,10 +42,15 @@ _TYPE_CHECK = {
     MAP: "type({v}) is dict",
     MODEL: "type({v}) is dict",
 }
+# Strings the generated models turn into objects: the builder parses them with
+# the same function (or one that gives the same value for what it accepts).
+_PARSERS = {INSTANT: "fromiso", DATE: "datefromiso", UUID: "UUID"}
 _JSON_TYPES = {
     TEXT: "str",
     ENUM: "str",
     INSTANT: "str",
+    DATE: "str",
+    UUID: "str",
     INTEGER: "int",
     NUMBER: "int, float",
     FLAG: "bool",
@@ -39,8 +60,24 @@ _JSON_TYPES = {
 }
 
 
+class Unsupported(Exception):
+    """A field the builder cannot build exactly as from_dict does: the model
+    gets no builder (its builder refuses everything, so from_dict does it)."""
+
+
 def builder_name(model: str, spec: Spec) -> str:
     return f"build_{spec.models[model].module}"
+
+
+def _check_supported(value: Value, where: str, spec: Spec) -> None:
+    if value.kind not in _JSON_TYPES:
+        raise Unsupported(f"{where} ({value.kind})")
+    if value.kind == LIST and value.items is not None:
+        if value.items.kind in (LIST, MAP):
+            raise Unsupported(f"{where} (an array of {value.items.kind}s)")
+        _check_supported(value.items, f"{where}[]", spec)
+    if value.kind == MAP and value.items is not None and value.items.kind not in _PLAIN:
+        raise Unsupported(f"{where} (a map of {value.items.kind} values)")
 
 
 def _absent(var: str, value: Value, required: bool) -> list[str]:
@@ -62,10 +99,12 @@ def _builder(model: Model, spec: Spec) -> list[str]:
     name = model.name
     lines = [
         f"def {builder_name(name, spec)}(data: Any) -> {name} | None:",
-        f'    """A {name} from JSON that matches the spec, else None."""',
+        f'    """{name} from JSON that matches the spec, else None."""',
         "    if type(data) is not dict:",
         "        return None",
     ]
+    if model.values is not None and model.values.kind not in _PLAIN:
+        raise Unsupported(f"{name} (a map of {model.values.kind} values)")
     if model.free_form:
         lines += [f"    obj = new({name})", "    obj.additional_properties = dict(data)"]
         return [*lines, "    return obj", "", ""]
@@ -79,9 +118,11 @@ def _builder(model: Model, spec: Spec) -> list[str]:
     lines += [
         f"    {variables[f.python_name]} = data.get({f.json_name!r}, UNSET)" for f in optional
     ]
+    for field in model.fields:
+        _check_supported(field.value, f"{model.name}.{field.json_name}", spec)
     checks = []
     for field in model.fields:
-        if field.value.kind == INSTANT:
+        if field.value.kind in _PARSERS:
             continue  # checked by parsing it below
         var = variables[field.python_name]
         check = _TYPE_CHECK[field.value.kind].format(v=var)
@@ -90,17 +131,28 @@ def _builder(model: Model, spec: Spec) -> list[str]:
     if checks:
         lines += ["    if not (", "        " + "\n        and ".join(checks), "    ):"]
         lines += ["        return None"]
-    instants = [f for f in model.fields if f.value.kind == INSTANT]
-    if instants:
+    parsed = [
+        f
+        for f in model.fields
+        if f.value.kind in _PARSERS
+        or (f.value.kind == LIST and f.value.items is not None and f.value.items.kind in _PARSERS)
+    ]
+    if parsed:
         lines.append("    try:")
-        for field in instants:
+        for field in parsed:
             var = variables[field.python_name]
+            if field.value.kind == LIST:
+                assert field.value.items is not None
+                parse = _PARSERS[field.value.items.kind]
+                statement = f"{var} = [{parse}(item) for item in {var}]"
+            else:
+                statement = f"{var} = {_PARSERS[field.value.kind]}({var})"
             lines += [
-                f"    {line}"
-                for line in _guarded(var, field.value, field.required, [f"{var} = fromiso({var})"])
+                f"    {line}" for line in _guarded(var, field.value, field.required, [statement])
             ]
-        # fromisoformat raises TypeError for a value that is not a string.
-        lines += ["    except (TypeError, ValueError):", "        return None"]
+        # fromisoformat raises TypeError for a value that is not a string, UUID
+        # AttributeError; a string they cannot read, ValueError.
+        lines += ["    except (TypeError, ValueError, AttributeError):", "        return None"]
     for field in model.fields:
         var = variables[field.python_name]
         value = field.value
@@ -159,6 +211,7 @@ def _shape(model: Model, spec: Spec) -> list[str]:
         for f in model.fields
         if f.value.kind == ENUM and f.value.enum is not None
     ).rstrip("\n")
+    instants = ", ".join(repr(f.json_name) for f in model.fields if f.value.kind == INSTANT)
     return [
         f"{constant_name(model.module)}: Final = Shape(",
         f"    {model.name},",
@@ -169,6 +222,7 @@ def _shape(model: Model, spec: Spec) -> list[str]:
         "    {",
         *([enums] if enums else []),
         "    },",
+        f"    frozenset({{{instants}}}),".replace("frozenset({})", "frozenset()"),
         ")",
         "",
     ]
@@ -198,25 +252,44 @@ def render(spec: Spec) -> str:
         "",
         "from ..models import " + ", ".join(sorted(m.name for m in models)),
         "from ..types import UNSET",
+        "from uuid import UUID",
         "",
         'T = TypeVar("T")',
         "new = object.__new__",
         "fromiso = datetime.datetime.fromisoformat",
+        "datefromiso = datetime.date.fromisoformat",
         "",
         "",
         "class Shape(NamedTuple, Generic[T]):",
         '    """A response model: its builder, the JSON types each field may have,',
-        '    and the known values of its enum fields."""',
+        '    the known values of its enum fields, and its date-time fields."""',
         "",
         "    model: type[T]",
         "    build: Callable[[Any], T | None]",
         "    json_types: Mapping[str, tuple[type, ...]]",
         "    enums: Mapping[str, frozenset[str]]",
+        "    instants: frozenset[str]  # the date-time fields",
         "",
         "",
     ]
+    unbuilt = []
     for model in models:
-        lines += _builder(model, spec)
+        try:
+            lines += _builder(model, spec)
+        except Unsupported as reason:
+            unbuilt.append(model.name)
+            lines += [
+                f"def {builder_name(model.name, spec)}(data: Any) -> {model.name} | None:",
+                f'    """None: {reason} is not built here, so from_dict builds it."""',
+                "    return None",
+                "",
+                "",
+            ]
+    lines += [
+        "# Models built by from_dict alone (slower): a field the builders do not handle.",
+        f"UNBUILT: Final[tuple[str, ...]] = {tuple_literal(unbuilt) if unbuilt else '()'}",
+        "",
+    ]
     for model in models:
         lines += _shape(model, spec)
     return render_module(lines)

@@ -14,8 +14,14 @@ from .text import render_module, tuple_literal
 
 
 def exported(spec: Spec) -> list[str]:
-    """Every model of the spec, in the spec's order (the enums are in params.py)."""
-    return list(spec.models)
+    """Every model of the spec, in the spec's order (the enums are in params.py),
+    but one that holds a password (`format: password`): the repr() of an
+    exported model would show it, and users_sdk shows no secret."""
+    return [
+        name
+        for name, model in spec.models.items()
+        if not any(field.value.secret for field in model.fields)
+    ]
 
 
 def typing_names(spec: Spec) -> list[str]:

@@ -8,7 +8,7 @@ of the generated package, so `import users_sdk` can load it for nothing.
 
 from __future__ import annotations
 
-from .spec import ENUM, INSTANT, LIST, MAP, MODEL, Spec, SpecError, Value
+from .spec import DATE, ENUM, INSTANT, LIST, MAP, MODEL, UUID, Spec, SpecError, Value
 from .text import constant_name, pascal, py_literal, render_module, tuple_literal
 
 _PLAIN = {"text": "str", "integer": "int", "number": "float", "flag": "bool"}
@@ -22,8 +22,12 @@ def annotation(value: Value, *, many: bool = False) -> str:
         text = str(value.enum)
     elif value.kind == INSTANT:
         text = "datetime.datetime | str"
+    elif value.kind == DATE:
+        text = "datetime.date | str"
+    elif value.kind == UUID:
+        text = "uuid.UUID | str"
     elif value.kind == MAP:
-        text = "Mapping[str, str]"
+        text = f"Mapping[str, {annotation(value.items) if value.items else 'Any'}]"
     elif value.kind == MODEL:
         text = "Mapping[str, Any]"
     else:
@@ -45,10 +49,19 @@ def kind(value: Value, *, required: bool = False, many: bool = False) -> str:
         arguments.append("many=True")
     if value.items is not None:
         arguments.append(f"items={value.items.kind!r}")
+    if value.secret:
+        arguments.append("secret=True")
     for name in ("minimum", "maximum", "default"):
         if getattr(value, name) is not None:
             arguments.append(f"{name}={py_literal(getattr(value, name))}")
     return f"Kind({', '.join(arguments)})"
+
+
+# The keyword arguments the facade's methods take besides the spec's fields: a
+# field of that name would be taken for the method's own argument.
+RESERVED_KEYWORDS = frozenset({"self", "body", "timeout", "idempotency_key", "if_match"})
+# Names these generated modules define for themselves.
+INTERNAL_NAMES = frozenset({"Kind", "Shape", "T", "UNSET", "UNBUILT", "MODELS", "TYPES", "ENUMS"})
 
 
 def _check_names(where: str, names: list[tuple[str, str]]) -> None:
@@ -57,6 +70,15 @@ def _check_names(where: str, names: list[tuple[str, str]]) -> None:
     for json_name, python_name in names:
         if json_name != python_name:
             raise SpecError(f"{where}: {json_name!r} cannot be a keyword argument")
+        if json_name in RESERVED_KEYWORDS:
+            raise SpecError(f"{where}: {json_name!r} is also an argument of the facade's methods")
+
+
+def check_schema_names(spec: Spec) -> None:
+    """Schema names that would shadow a name of the generated modules."""
+    for name in [*spec.enums, *spec.models, *typed_dict_names(spec)]:
+        if name in INTERNAL_NAMES:
+            raise SpecError(f"schema {name!r}: the name is taken by the generated support code")
 
 
 def render(spec: Spec) -> str:
@@ -71,19 +93,21 @@ def render(spec: Spec) -> str:
         "from __future__ import annotations",
         "",
         "import datetime",
+        "import uuid",
         "from collections.abc import Mapping, Sequence",
         "from typing import Any, Final, Literal, NamedTuple, TypeAlias, TypedDict",
         "",
         "",
         "class Kind(NamedTuple):",
         '    """The kind of a field or parameter: text, integer, number, flag, instant,',
-        '    enum, list (of `items`), map or model."""',
+        '    date, uuid, enum, list (of `items`), map or model."""',
         "",
         "    kind: str",
         "    nullable: bool = False",
         "    required: bool = False",
         "    many: bool = False  # a query array: one value or several",
-        "    items: str | None = None",
+        "    items: str | None = None  # list: each item's kind; map: each value's",
+        "    secret: bool = False  # a password: never shown",
         "    minimum: int | None = None",
         "    maximum: int | None = None",
         "    default: Any = None",

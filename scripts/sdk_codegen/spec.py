@@ -19,9 +19,12 @@ HTTP_METHODS = ("get", "put", "post", "patch", "delete")
 FIELD_PREFIX = "field_"  # the generator's default for names that are not identifiers
 
 # Kinds of values: what the facade checks, and how JSON carries them.
-TEXT, INTEGER, NUMBER, FLAG, INSTANT, ENUM, LIST, MAP, MODEL = (
-    "text", "integer", "number", "flag", "instant", "enum", "list", "map", "model",
+TEXT, INTEGER, NUMBER, FLAG, INSTANT, DATE, UUID, ENUM, LIST, MAP, MODEL = (
+    "text", "integer", "number", "flag", "instant", "date", "uuid", "enum", "list", "map",
+    "model",
 )  # fmt: skip
+# String formats that the generated models turn into Python objects.
+_STRING_FORMATS = {"date-time": INSTANT, "date": DATE, "uuid": UUID, "binary": "binary"}
 
 
 class SpecError(Exception):
@@ -36,7 +39,8 @@ class Value:
     nullable: bool = False
     enum: str | None = None  # ENUM: the enum schema's class name
     model: str | None = None  # MODEL, MAP: the model's class name
-    items: Value | None = None  # LIST: the kind of each item
+    items: Value | None = None  # LIST: the kind of each item; MAP: of each value
+    secret: bool = False  # `format: password`: never to be shown
     minimum: int | None = None
     maximum: int | None = None
     min_length: int | None = None
@@ -58,6 +62,7 @@ class Model:
     module: str  # its module in users_api_client.models
     fields: tuple[Field, ...]
     free_form: bool  # only additionalProperties (such as Metadata)
+    values: Value | None = None  # the kind of its additionalProperties, when given
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,9 @@ class Spec:
                     ClassName(name, FIELD_PREFIX), tuple(schema["enum"])
                 )
         for name, schema in schemas.items():
-            if schema.get("type") == "object":
+            if "allOf" in schema:
+                raise SpecError(f"{name}: allOf is not supported; spell the properties out")
+            if schema.get("type") == "object" or "properties" in schema:
                 self.models[ClassName(name, FIELD_PREFIX)] = self._model(name, schema)
         self.operations = tuple(self._operations())
 
@@ -118,6 +125,8 @@ class Spec:
             name = pending.pop()
             if name in reached:
                 continue
+            if name not in self.models:
+                raise SpecError(f"{name}: a response schema that is not an object")
             reached.add(name)
             for field in self.models[name].fields:
                 value = field.value.items if field.value.kind == LIST else field.value
@@ -157,20 +166,25 @@ class Spec:
             )
             for json_name, property_schema in schema.get("properties", {}).items()
         )
+        extra = schema.get("additionalProperties")
         return Model(
             name=ClassName(name, FIELD_PREFIX),
             module=snake_case(name),
             fields=fields,
-            free_form=not fields and bool(schema.get("additionalProperties")),
+            free_form=not fields and bool(extra),
+            values=self._value(extra, f"{name}{{}}") if isinstance(extra, dict) else None,
         )
 
     def _value(self, node: dict[str, Any], where: str) -> Value:
         description = node.get("description", "")
+        node, nullable_ref = _unwrap_null(node, where)
         schema, name = self._resolve(node)
         description = description or schema.get("description", "")
-        types = schema.get("type")
+        if "allOf" in schema or "anyOf" in schema or "oneOf" in schema:
+            raise SpecError(f"{where}: allOf, anyOf and oneOf are not supported (but X or null)")
+        types = schema.get("type", "object" if "properties" in schema else None)
         type_list = types if isinstance(types, list) else [types]
-        nullable = "null" in type_list
+        nullable = "null" in type_list or nullable_ref
         kinds = [t for t in type_list if t != "null"]
         if len(kinds) != 1:
             raise SpecError(f"{where}: a type of {types!r} is not supported")
@@ -185,8 +199,9 @@ class Spec:
                 raise SpecError(f"{where}: only named string enums are supported")
             return Value(ENUM, enum=name, **common)
         if json_type == "string":
-            kind = INSTANT if schema.get("format") == "date-time" else TEXT
-            return Value(kind, min_length=schema.get("minLength"), **common)
+            kind = _STRING_FORMATS.get(schema.get("format", ""), TEXT)
+            secret = schema.get("format") == "password"
+            return Value(kind, min_length=schema.get("minLength"), secret=secret, **common)
         if json_type == "integer":
             return Value(
                 INTEGER, minimum=schema.get("minimum"), maximum=schema.get("maximum"), **common
@@ -201,7 +216,11 @@ class Spec:
             if name is None:
                 raise SpecError(f"{where}: an inline object; give it a name in components")
             properties = schema.get("properties")
-            return Value(MAP if not properties else MODEL, model=name, **common)
+            if properties:
+                return Value(MODEL, model=name, **common)
+            values = schema.get("additionalProperties")
+            items = self._value(values, f"{where}{{}}") if isinstance(values, dict) else None
+            return Value(MAP, model=name, items=items, **common)
         raise SpecError(f"{where}: type {json_type!r} is not supported")
 
     def _operations(self) -> Iterator[Operation]:
@@ -257,3 +276,14 @@ class Spec:
             required=bool(parameter.get("required")),
             many=many,
         )
+
+
+def _unwrap_null(node: dict[str, Any], where: str) -> tuple[dict[str, Any], bool]:
+    """`anyOf: [X, {type: "null"}]` (OpenAPI 3.1's nullable $ref) as X, nullable."""
+    for key in ("anyOf", "oneOf"):
+        options = node.get(key)
+        if isinstance(options, list):
+            others = [option for option in options if option != {"type": "null"}]
+            if len(others) == 1 and len(options) == 2:
+                return {**others[0], **{k: v for k, v in node.items() if k != key}}, True
+    return node, False

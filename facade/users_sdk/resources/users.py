@@ -92,7 +92,7 @@ class _Requests:
         user_id = check.user_id(user_id)
         payload = _payloads.body(
             "UserUpdate", UPDATE_USER_BODY, body, fields,
-            elsewhere=CREATE_USER_BODY, elsewhere_name="create (use invite() for send_invite)",
+            elsewhere=CREATE_USER_BODY, elsewhere_name="create",
         )  # fmt: skip
         return requests.update_user(
             user_id,

@@ -9,7 +9,6 @@ from ..models import FieldError as FieldError
 from ..models import Invitation as Invitation
 from ..models import Metadata as Metadata
 from ..models import PasswordResetRequest as PasswordResetRequest
-from ..models import PasswordSet as PasswordSet
 from ..models import Problem as Problem
 from ..models import User as User
 from ..models import UserCreate as UserCreate
@@ -21,7 +20,6 @@ __all__ = [
     "Invitation",
     "Metadata",
     "PasswordResetRequest",
-    "PasswordSet",
     "Problem",
     "User",
     "UserCreate",

@@ -16,7 +16,6 @@ MODELS: Final[tuple[str, ...]] = (
     "UserPage",
     "Invitation",
     "PasswordResetRequest",
-    "PasswordSet",
     "FieldError",
     "Problem",
 )

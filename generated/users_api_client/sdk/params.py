@@ -17,13 +17,14 @@ from typing import Any, Final, Literal, NamedTuple, TypeAlias, TypedDict
 
 class Kind(NamedTuple):
     """The kind of a field or parameter: text, integer, number, flag, instant,
-    enum, list (of `items`), map or model."""
+    date, uuid, enum, list (of `items`), map or model."""
 
     kind: str
     nullable: bool = False
     required: bool = False
     many: bool = False  # a query array: one value or several
-    items: str | None = None
+    items: str | None = None  # list: each item's kind; map: each value's
+    secret: bool = False  # a password: never shown
     minimum: int | None = None
     maximum: int | None = None
     default: Any = None
@@ -152,7 +153,7 @@ CREATE_USER_BODY: Final[Mapping[str, Kind]] = {
     "department": Kind("text", nullable=True),
     "groups": Kind("list", items="text"),
     "permissions": Kind("list", items="text"),
-    "metadata": Kind("map"),
+    "metadata": Kind("map", items="text"),
     "account_id": Kind("text", nullable=True),
     "is_service_user": Kind("flag", default=False),
     "send_invite": Kind("flag", default=False),
@@ -162,7 +163,7 @@ RESET_USER_PASSWORD_BODY: Final[Mapping[str, Kind]] = {
 }
 SET_USER_PASSWORD_BODY: Final[Mapping[str, Kind]] = {
     "reset_token": Kind("text", required=True),
-    "password": Kind("text", required=True),
+    "password": Kind("text", required=True, secret=True),
 }
 UPDATE_USER_BODY: Final[Mapping[str, Kind]] = {
     "email": Kind("text"),
@@ -176,7 +177,7 @@ UPDATE_USER_BODY: Final[Mapping[str, Kind]] = {
     "department": Kind("text", nullable=True),
     "groups": Kind("list", items="text"),
     "permissions": Kind("list", items="text"),
-    "metadata": Kind("map"),
+    "metadata": Kind("map", items="text"),
     "account_id": Kind("text", nullable=True),
     "is_service_user": Kind("flag"),
 }

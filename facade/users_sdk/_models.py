@@ -15,7 +15,6 @@ answer for what it accepts and the builder does not.
 from __future__ import annotations
 
 import datetime
-import json
 from typing import Any, TypeVar
 
 import httpx2
@@ -23,6 +22,7 @@ import httpx2
 from users_api_client.models import Invitation, Problem, User
 from users_api_client.sdk.builders import FIELD_ERROR, INVITATION, PROBLEM, USER, Shape
 
+from . import _json
 from ._exceptions import UnexpectedResponseError
 
 __all__ = ["decode_json", "parse_invitation", "parse_problem", "parse_user", "parse_user_page"]
@@ -32,7 +32,7 @@ _T = TypeVar("_T")
 
 def decode_json(response: httpx2.Response) -> Any:
     try:
-        return json.loads(response.content)
+        return _json.loads(response.content)
     except (ValueError, UnicodeDecodeError) as error:
         raise UnexpectedResponseError(
             f"the body is not valid JSON ({error})",
@@ -76,11 +76,13 @@ def parse_user_page(response: httpx2.Response) -> tuple[list[User], str | None, 
             raise UnexpectedResponseError(
                 f"{name} must be a string or null", response=response, body=data
             )
-    build = USER.build
-    users = [
-        user if (user := build(item)) is not None else _parse(USER, item, response)
-        for item in items
-    ]
+    users = USER.build_list(items)
+    if users is None:  # an item does not match the spec: each one on its own
+        build = USER.build
+        users = [
+            user if (user := build(item)) is not None else _parse(USER, item, response)
+            for item in items
+        ]
     return users, next_cursor, previous_cursor
 
 

@@ -106,7 +106,7 @@ def _builder(model: Model, spec: Spec) -> list[str]:
     if model.values is not None and model.values.kind not in _PLAIN:
         raise Unsupported(f"{name} (a map of {model.values.kind} values)")
     if model.free_form:
-        lines += [f"    obj = new({name})", "    obj.additional_properties = dict(data)"]
+        lines += [f"    obj = new({name})", "    obj.additional_properties = data"]
         return [*lines, "    return obj", "", ""]
     variables = {field.python_name: f"v{index}" for index, field in enumerate(model.fields)}
     required = [f for f in model.fields if f.required]
@@ -160,7 +160,7 @@ def _builder(model: Model, spec: Spec) -> list[str]:
             # Built in line, a call less per item: all its own builder does.
             statements = [
                 f"{var}_map = new({value.model})",
-                f"{var}_map.additional_properties = dict({var})",
+                f"{var}_map.additional_properties = {var}",
                 f"{var} = {var}_map",
             ]
         elif value.kind in (MAP, MODEL) and value.model is not None:
@@ -171,8 +171,8 @@ def _builder(model: Model, spec: Spec) -> list[str]:
             ]
         elif value.kind == LIST and value.items is not None and value.items.model is not None:
             statements = [
-                f"{var} = [{builder_name(value.items.model, spec)}(item) for item in {var}]",
-                f"if any(item is None for item in {var}):",
+                f"{var} = {builder_name(value.items.model, spec)}_list({var})",
+                f"if {var} is None:",
                 "    return None",
             ]
         else:
@@ -197,6 +197,29 @@ def _builder(model: Model, spec: Spec) -> list[str]:
     return [f"{keys}: Final = frozenset({{{names}}})", "", "", *lines]
 
 
+def _list_builder(model: Model, spec: Spec, single: list[str]) -> list[str]:
+    """The builder of a JSON array of `model`: the single builder's body in a
+    loop, which saves a call per item (a page is 100 of them)."""
+    name = model.name
+    start = next(i for i, line in enumerate(single) if line.startswith("def ")) + 2
+    end = max(i for i, line in enumerate(single) if line == "    return obj")
+    body = [
+        "        append(obj)" if i == end else f"    {line}" if line else line
+        for i, line in enumerate(single[start : end + 1], start)
+    ]
+    return [
+        f"def {builder_name(name, spec)}_list(items: list[Any]) -> list[{name}] | None:",
+        f'    """{name}s from a JSON array of them, else None (one does not match the spec)."""',
+        f"    out: list[{name}] = []",
+        "    append = out.append",
+        "    for data in items:",
+        *body,
+        "    return out",
+        "",
+        "",
+    ]
+
+
 def _json_types(value: Value) -> str:
     types = _JSON_TYPES[value.kind] + (", type(None)" if value.nullable else "")
     return f"({types})" if "," in types else f"({types},)"
@@ -216,6 +239,7 @@ def _shape(model: Model, spec: Spec) -> list[str]:
         f"{constant_name(model.module)}: Final = Shape(",
         f"    {model.name},",
         f"    {builder_name(model.name, spec)},",
+        f"    {builder_name(model.name, spec)}_list,",
         "    {",
         *([json_types] if json_types else []),
         "    },",
@@ -242,6 +266,8 @@ def render(spec: Spec) -> str:
         "The attributes are set directly on a new object, which is what the attrs",
         "__init__ of these classes does: the generator gives them no validators,",
         "converters or frozen fields (tests/unit/test_builders.py checks it).",
+        "Nested lists and free-form maps are kept as they come, not copied: the",
+        "data is freshly decoded JSON that nothing else holds.",
         '"""',
         "",
         "from __future__ import annotations",
@@ -266,6 +292,7 @@ def render(spec: Spec) -> str:
         "",
         "    model: type[T]",
         "    build: Callable[[Any], T | None]",
+        "    build_list: Callable[[list[Any]], list[T] | None]",
         "    json_types: Mapping[str, tuple[type, ...]]",
         "    enums: Mapping[str, frozenset[str]]",
         "    instants: frozenset[str]  # the date-time fields",
@@ -275,12 +302,19 @@ def render(spec: Spec) -> str:
     unbuilt = []
     for model in models:
         try:
-            lines += _builder(model, spec)
+            single = _builder(model, spec)
+            lines += single + _list_builder(model, spec, single)
         except Unsupported as reason:
             unbuilt.append(model.name)
             lines += [
                 f"def {builder_name(model.name, spec)}(data: Any) -> {model.name} | None:",
                 f'    """None: {reason} is not built here, so from_dict builds it."""',
+                "    return None",
+                "",
+                "",
+                f"def {builder_name(model.name, spec)}_list(items: list[Any])"
+                f" -> list[{model.name}] | None:",
+                '    """None, as above."""',
                 "    return None",
                 "",
                 "",

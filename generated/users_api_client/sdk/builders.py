@@ -12,6 +12,8 @@ caller then explains what is wrong from the model's Shape.
 The attributes are set directly on a new object, which is what the attrs
 __init__ of these classes does: the generator gives them no validators,
 converters or frozen fields (tests/unit/test_builders.py checks it).
+Nested lists and free-form maps are kept as they come, not copied: the
+data is freshly decoded JSON that nothing else holds.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Shape(NamedTuple, Generic[T]):
 
     model: type[T]
     build: Callable[[Any], T | None]
+    build_list: Callable[[list[Any]], list[T] | None]
     json_types: Mapping[str, tuple[type, ...]]
     enums: Mapping[str, frozenset[str]]
     instants: frozenset[str]  # the date-time fields
@@ -118,7 +121,7 @@ def build_user(data: Any) -> User | None:
     except (TypeError, ValueError, AttributeError):
         return None
     v12_map = new(Metadata)
-    v12_map.additional_properties = dict(v12)
+    v12_map.additional_properties = v12
     v12 = v12_map
     obj = new(User)
     obj.id = v0
@@ -149,13 +152,114 @@ def build_user(data: Any) -> User | None:
     return obj
 
 
+def build_user_list(items: list[Any]) -> list[User] | None:
+    """Users from a JSON array of them, else None (one does not match the spec)."""
+    out: list[User] = []
+    append = out.append
+    for data in items:
+        if type(data) is not dict:
+            return None
+        try:
+            v0 = data["id"]
+            v1 = data["email"]
+            v2 = data["display_name"]
+            v3 = data["first_name"]
+            v4 = data["last_name"]
+            v5 = data["username"]
+            v6 = data["role"]
+            v7 = data["status"]
+            v8 = data["phone"]
+            v9 = data["department"]
+            v10 = data["groups"]
+            v11 = data["permissions"]
+            v12 = data["metadata"]
+            v13 = data["account_id"]
+            v14 = data["is_service_user"]
+            v15 = data["last_login_at"]
+            v16 = data["created_at"]
+            v17 = data["updated_at"]
+            v18 = data["version"]
+        except KeyError:
+            return None
+        if not (
+            type(v0) is str
+            and type(v1) is str
+            and type(v2) is str
+            and (v3 is None or type(v3) is str)
+            and (v4 is None or type(v4) is str)
+            and (v5 is None or type(v5) is str)
+            and type(v6) is str
+            and type(v7) is str
+            and (v8 is None or type(v8) is str)
+            and (v9 is None or type(v9) is str)
+            and type(v10) is list
+            and type(v11) is list
+            and type(v12) is dict
+            and (v13 is None or type(v13) is str)
+            and type(v14) is bool
+            and type(v18) is int
+        ):
+            return None
+        try:
+            if v15 is not None:
+                v15 = fromiso(v15)
+            v16 = fromiso(v16)
+            v17 = fromiso(v17)
+        except (TypeError, ValueError, AttributeError):
+            return None
+        v12_map = new(Metadata)
+        v12_map.additional_properties = v12
+        v12 = v12_map
+        obj = new(User)
+        obj.id = v0
+        obj.email = v1
+        obj.display_name = v2
+        obj.first_name = v3
+        obj.last_name = v4
+        obj.username = v5
+        obj.role = v6
+        obj.status = v7
+        obj.phone = v8
+        obj.department = v9
+        obj.groups = v10
+        obj.permissions = v11
+        obj.metadata = v12
+        obj.account_id = v13
+        obj.is_service_user = v14
+        obj.last_login_at = v15
+        obj.created_at = v16
+        obj.updated_at = v17
+        obj.version = v18
+        if len(data) == 19:
+            obj.additional_properties = {}
+        else:
+            obj.additional_properties = {
+                k: v for k, v in data.items() if k not in _USER_KEYS
+            }
+        append(obj)
+    return out
+
+
 def build_metadata(data: Any) -> Metadata | None:
     """Metadata from JSON that matches the spec, else None."""
     if type(data) is not dict:
         return None
     obj = new(Metadata)
-    obj.additional_properties = dict(data)
+    obj.additional_properties = data
     return obj
+
+
+def build_metadata_list(items: list[Any]) -> list[Metadata] | None:
+    """Metadatas from a JSON array of them, else None (one does not match the spec)."""
+    out: list[Metadata] = []
+    append = out.append
+    for data in items:
+        if type(data) is not dict:
+            return None
+        obj = new(Metadata)
+        obj.additional_properties = data
+        append(obj)
+    return out
 
 
 _USER_PAGE_KEYS: Final = frozenset({"items", "limit", "next_cursor", "previous_cursor"})
@@ -179,8 +283,8 @@ def build_user_page(data: Any) -> UserPage | None:
         and (v3 is None or type(v3) is str)
     ):
         return None
-    v0 = [build_user(item) for item in v0]
-    if any(item is None for item in v0):
+    v0 = build_user_list(v0)
+    if v0 is None:
         return None
     obj = new(UserPage)
     obj.items = v0
@@ -194,6 +298,45 @@ def build_user_page(data: Any) -> UserPage | None:
             k: v for k, v in data.items() if k not in _USER_PAGE_KEYS
         }
     return obj
+
+
+def build_user_page_list(items: list[Any]) -> list[UserPage] | None:
+    """UserPages from a JSON array of them, else None (one does not match the spec)."""
+    out: list[UserPage] = []
+    append = out.append
+    for data in items:
+        if type(data) is not dict:
+            return None
+        try:
+            v0 = data["items"]
+            v1 = data["limit"]
+            v2 = data["next_cursor"]
+            v3 = data["previous_cursor"]
+        except KeyError:
+            return None
+        if not (
+            type(v0) is list
+            and type(v1) is int
+            and (v2 is None or type(v2) is str)
+            and (v3 is None or type(v3) is str)
+        ):
+            return None
+        v0 = build_user_list(v0)
+        if v0 is None:
+            return None
+        obj = new(UserPage)
+        obj.items = v0
+        obj.limit = v1
+        obj.next_cursor = v2
+        obj.previous_cursor = v3
+        if len(data) == 4:
+            obj.additional_properties = {}
+        else:
+            obj.additional_properties = {
+                k: v for k, v in data.items() if k not in _USER_PAGE_KEYS
+            }
+        append(obj)
+    return out
 
 
 _INVITATION_KEYS: Final = frozenset({"user_id", "sent_at", "expires_at"})
@@ -229,6 +372,40 @@ def build_invitation(data: Any) -> Invitation | None:
     return obj
 
 
+def build_invitation_list(items: list[Any]) -> list[Invitation] | None:
+    """Invitations from a JSON array of them, else None (one does not match the spec)."""
+    out: list[Invitation] = []
+    append = out.append
+    for data in items:
+        if type(data) is not dict:
+            return None
+        try:
+            v0 = data["user_id"]
+            v1 = data["sent_at"]
+            v2 = data["expires_at"]
+        except KeyError:
+            return None
+        if not (type(v0) is str):
+            return None
+        try:
+            v1 = fromiso(v1)
+            v2 = fromiso(v2)
+        except (TypeError, ValueError, AttributeError):
+            return None
+        obj = new(Invitation)
+        obj.user_id = v0
+        obj.sent_at = v1
+        obj.expires_at = v2
+        if len(data) == 3:
+            obj.additional_properties = {}
+        else:
+            obj.additional_properties = {
+                k: v for k, v in data.items() if k not in _INVITATION_KEYS
+            }
+        append(obj)
+    return out
+
+
 _FIELD_ERROR_KEYS: Final = frozenset({"field", "message", "code"})
 
 
@@ -255,6 +432,35 @@ def build_field_error(data: Any) -> FieldError | None:
             k: v for k, v in data.items() if k not in _FIELD_ERROR_KEYS
         }
     return obj
+
+
+def build_field_error_list(items: list[Any]) -> list[FieldError] | None:
+    """FieldErrors from a JSON array of them, else None (one does not match the spec)."""
+    out: list[FieldError] = []
+    append = out.append
+    for data in items:
+        if type(data) is not dict:
+            return None
+        try:
+            v0 = data["field"]
+            v1 = data["message"]
+            v2 = data["code"]
+        except KeyError:
+            return None
+        if not (type(v0) is str and type(v1) is str and type(v2) is str):
+            return None
+        obj = new(FieldError)
+        obj.field = v0
+        obj.message = v1
+        obj.code = v2
+        if len(data) == 3:
+            obj.additional_properties = {}
+        else:
+            obj.additional_properties = {
+                k: v for k, v in data.items() if k not in _FIELD_ERROR_KEYS
+            }
+        append(obj)
+    return out
 
 
 _PROBLEM_KEYS: Final = frozenset(
@@ -287,8 +493,8 @@ def build_problem(data: Any) -> Problem | None:
     ):
         return None
     if v6 is not UNSET:
-        v6 = [build_field_error(item) for item in v6]
-        if any(item is None for item in v6):
+        v6 = build_field_error_list(v6)
+        if v6 is None:
             return None
     obj = new(Problem)
     obj.type_ = v0
@@ -309,12 +515,64 @@ def build_problem(data: Any) -> Problem | None:
     return obj
 
 
+def build_problem_list(items: list[Any]) -> list[Problem] | None:
+    """Problems from a JSON array of them, else None (one does not match the spec)."""
+    out: list[Problem] = []
+    append = out.append
+    for data in items:
+        if type(data) is not dict:
+            return None
+        try:
+            v0 = data["type"]
+            v1 = data["title"]
+            v2 = data["status"]
+        except KeyError:
+            return None
+        v3 = data.get("detail", UNSET)
+        v4 = data.get("instance", UNSET)
+        v5 = data.get("request_id", UNSET)
+        v6 = data.get("errors", UNSET)
+        if not (
+            type(v0) is str
+            and type(v1) is str
+            and type(v2) is int
+            and (v3 is UNSET or v3 is None or type(v3) is str)
+            and (v4 is UNSET or v4 is None or type(v4) is str)
+            and (v5 is UNSET or v5 is None or type(v5) is str)
+            and (v6 is UNSET or type(v6) is list)
+        ):
+            return None
+        if v6 is not UNSET:
+            v6 = build_field_error_list(v6)
+            if v6 is None:
+                return None
+        obj = new(Problem)
+        obj.type_ = v0
+        obj.title = v1
+        obj.status = v2
+        obj.detail = v3
+        obj.instance = v4
+        obj.request_id = v5
+        obj.errors = v6
+        if len(data) == 3 + (v3 is not UNSET) + (v4 is not UNSET) + (
+            v5 is not UNSET
+        ) + (v6 is not UNSET):
+            obj.additional_properties = {}
+        else:
+            obj.additional_properties = {
+                k: v for k, v in data.items() if k not in _PROBLEM_KEYS
+            }
+        append(obj)
+    return out
+
+
 # Models built by from_dict alone (slower): a field the builders do not handle.
 UNBUILT: Final[tuple[str, ...]] = ()
 
 USER: Final = Shape(
     User,
     build_user,
+    build_user_list,
     {
         "id": (str,),
         "email": (str,),
@@ -346,6 +604,7 @@ USER: Final = Shape(
 METADATA: Final = Shape(
     Metadata,
     build_metadata,
+    build_metadata_list,
     {},
     {},
     frozenset(),
@@ -354,6 +613,7 @@ METADATA: Final = Shape(
 USER_PAGE: Final = Shape(
     UserPage,
     build_user_page,
+    build_user_page_list,
     {
         "items": (list,),
         "limit": (int,),
@@ -367,6 +627,7 @@ USER_PAGE: Final = Shape(
 INVITATION: Final = Shape(
     Invitation,
     build_invitation,
+    build_invitation_list,
     {
         "user_id": (str,),
         "sent_at": (str,),
@@ -379,6 +640,7 @@ INVITATION: Final = Shape(
 FIELD_ERROR: Final = Shape(
     FieldError,
     build_field_error,
+    build_field_error_list,
     {
         "field": (str,),
         "message": (str,),
@@ -391,6 +653,7 @@ FIELD_ERROR: Final = Shape(
 PROBLEM: Final = Shape(
     Problem,
     build_problem,
+    build_problem_list,
     {
         "type": (str,),
         "title": (str,),

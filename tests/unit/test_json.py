@@ -1,0 +1,86 @@
+"""Response bodies are decoded by orjson where it is installed, with the
+standard library's answers for every body the API can send, and its errors;
+without orjson, by the standard library."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from users_sdk import _json
+
+ROOT = Path(__file__).resolve().parents[2]
+TRICKY = [
+    b'{"a": 1, "b": [true, false, null], "c": "\\u00e9"}',
+    b'{"version": 9223372036854775807, "min": -9223372036854775808}',  # 64-bit ends
+    b'{"x": NaN, "y": Infinity}',  # not JSON, but json.loads takes it
+    b'{"s": "\\ud800"}',  # a lone surrogate
+    b'{"k": 1, "k": 2}',  # the last one wins
+    b"[" * 900 + b"]" * 900,  # deep, within both decoders' limits
+    b"1.5e308",
+]
+BROKEN = [b"", b"{", b"\xff\xfe", b'{"a": 1} x', b"[" * 100_000]
+
+
+@pytest.mark.parametrize("body", TRICKY, ids=range(len(TRICKY)))
+def test_answers_are_the_standard_librarys(body: bytes) -> None:
+    expected = json.loads(body)
+    got = _json.loads(body)
+    assert json.dumps(got) == json.dumps(expected)  # NaN != NaN, so compare the text
+
+
+@pytest.mark.parametrize("body", BROKEN, ids=range(len(BROKEN)))
+def test_errors_are_the_standard_librarys(body: bytes) -> None:
+    try:
+        json.loads(body)
+    except (ValueError, RecursionError) as error:
+        expected: type[BaseException] = type(error)
+    with pytest.raises(expected):
+        _json.loads(body)
+
+
+def test_integers_beyond_64_bits_are_orjsons_one_difference() -> None:
+    """No integer of the API is that large (versions are 64-bit); orjson reads
+    one as a float, and the model builders then refuse it as not an integer."""
+    body = b'{"version": 123456789012345678901234567890}'
+    assert isinstance(json.loads(body)["version"], int)
+    assert isinstance(_json.loads(body)["version"], float)
+
+
+def test_orjson_decodes_here() -> None:
+    """The suite runs with orjson installed, as a default install on CPython has it."""
+    assert _json.DECODER.startswith("orjson ")
+
+
+@pytest.mark.slow
+def test_without_orjson_the_parsing_suites_pass_on_the_standard_library(tmp_path: Path) -> None:
+    """orjson made unimportable (a package of that name that raises ImportError,
+    first on the path): the SDK falls back, and its parsing tests still pass."""
+    blocker = tmp_path / "orjson"
+    blocker.mkdir()
+    (blocker / "__init__.py").write_text(
+        'raise ImportError("orjson is made unimportable for this test")\n', encoding="utf-8"
+    )
+    paths = [str(tmp_path), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    probe = subprocess.run(
+        [sys.executable, "-c", "from users_sdk import _json; print(_json.DECODER)"],
+        capture_output=True, text=True, check=True, env=env,
+    )  # fmt: skip
+    assert probe.stdout.strip() == "json (the standard library)"
+    suites = [
+        "tests/unit", "tests/bench/test_fast_paths.py",
+        "tests/reliability/test_malformed_responses.py", "tests/integration/test_listing.py",
+        "-k", "not test_orjson_decodes_here and not without_orjson",
+    ]  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *suites],
+        capture_output=True, text=True, check=False, cwd=ROOT, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout

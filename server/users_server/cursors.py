@@ -6,10 +6,10 @@ filters and sort it was issued for. The HMAC makes tampering a 400 instead of
 an arbitrary SQL comparison; the fingerprint makes a cursor reused with other
 filters a 400 instead of a silently wrong page.
 
-The contract caps a cursor at 1000 characters. A sort key can be longer than
-that (200 characters of display name, each escaped as `\\u0001` in JSON), so
-a payload that would not fit is kept in the database and the cursor carries
-only its signed row id.
+The contract caps a cursor: the `maxLength` of listUsers' `cursor`. A sort
+key can be longer than that (a long display name, each character escaped as
+`\\u0001` in JSON), so a payload that would not fit is kept in the database
+and the cursor carries only its signed row id.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from .problems import ApiError
 Direction = Literal["next", "prev"]
 _SIGNATURE_BYTES = 16
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
-MAX_CURSOR_LENGTH = 1000
 # A JSON payload starts with "{": a stored one is referred to as "@<row id>".
 _REFERENCE = b"@"
 
@@ -54,9 +53,11 @@ def _b64decode(text: str) -> bytes:
 
 
 class CursorCodec:
-    def __init__(self, key: bytes, db: Database) -> None:
+    def __init__(self, key: bytes, db: Database, max_length: int | None) -> None:
         self._key = key
         self._db = db
+        # The spec's cap: a cursor the server issues must be one it accepts back.
+        self._max_length = max_length
 
     def _sign(self, payload: bytes) -> bytes:
         return hmac.new(self._key, payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
@@ -73,7 +74,7 @@ class CursorCodec:
             ensure_ascii=False,
         ).encode("utf-8")
         cursor = self._seal(payload)
-        if len(cursor) > MAX_CURSOR_LENGTH:
+        if self._max_length is not None and len(cursor) > self._max_length:
             cursor = self._seal(_REFERENCE + str(self._db.store_cursor(payload)).encode("ascii"))
         return cursor
 

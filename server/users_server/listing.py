@@ -26,7 +26,6 @@ SORT_EXPRESSIONS: dict[str, str] = {
     "updated_at": "updated_at",
     "last_login_at": f"COALESCE(last_login_at, {_NEVER})",
 }
-DEFAULT_SORT = "created_at:desc,id:asc"
 
 SqlValue = str | int
 
@@ -42,9 +41,12 @@ class SortKey:
 
 
 def parse_sort(text: str) -> tuple[SortKey, ...]:
-    """`email:asc,created_at:desc` -> keys, with `id:asc` appended unless present; 400 if bad."""
+    """`email:asc,created_at:desc` -> keys, with `id:asc` appended unless present; 400 if bad.
+
+    The default order is the spec's default of the `sort` parameter, not known here.
+    """
     keys: list[SortKey] = []
-    for part in (text or DEFAULT_SORT).split(","):
+    for part in text.split(","):
         field, _, direction = part.strip().partition(":")
         field, direction = field.strip(), (direction.strip() or "asc")
         if field not in SORT_EXPRESSIONS:

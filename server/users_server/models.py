@@ -1,25 +1,19 @@
-"""Request bodies, validated as the contract's schemas say.
+"""Request bodies: parsing, and what every body model shares.
 
 Bodies are parsed here rather than by FastAPI so that the order of checks is
 ours (401/403 before 422) and so that an absent field, a `null` and a value can
 be told apart for merge-patch semantics. Pydantic runs in strict mode: JSON
 types are not coerced (`"true"` is not a boolean). Unknown fields are ignored.
+The models of the spec's bodies are built from their schemas (body_models.py).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-)
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
 
 from .problems import FieldError, field_errors, validation_error
@@ -47,22 +41,10 @@ def _not_null(value: Any) -> Any:
 # For a field whose schema has no "null": sending null is a 422, not "clear it"
 # (and not pydantic's type error). Before any other check of the field.
 NotNull = BeforeValidator(_not_null)
-Email = Annotated[str, Field(max_length=254), AfterValidator(check_email)]
 
 
 class RequestBody(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
-
-
-# The bodies that are not about a user's fields are declared here, by hand
-# (UserCreate and UserUpdate are built from the spec: user_bodies.py).
-class PasswordResetRequest(RequestBody):
-    email: Annotated[Email, NotNull]
-
-
-class PasswordSet(RequestBody):
-    reset_token: Annotated[str, Field(min_length=1, max_length=200)]
-    password: Annotated[str, Field(min_length=12, max_length=1000)]
 
 
 Model = TypeVar("Model", bound=BaseModel)

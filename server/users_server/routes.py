@@ -8,21 +8,20 @@ field from a `null`. Mutations go through `Idempotency.run`.
 
 from __future__ import annotations
 
-import inspect
 import re
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from .auth import Principal
 from .clock import parse_instant
-from .listing import DEFAULT_SORT, Filters, fingerprint, parse_sort
-from .models import PasswordResetRequest, PasswordSet, parse_body
+from .listing import Filters, fingerprint, parse_sort
+from .models import parse_body
 from .problems import ApiError, FieldError, validation_error
-from .user_bodies import changes, enum_list
+from .query_params import declare_query
+from .user_bodies import changes
 from .users import User
 
 if TYPE_CHECKING:
@@ -69,54 +68,31 @@ def _instant(name: str, value: str | None) -> int | None:
 
 
 def build_router(schema: ApiSchema) -> APIRouter:
-    """Every operation, with listUsers' role and status filters taking `schema`'s enums."""
-    enums = {"role": schema.roles, "status": schema.statuses}
+    """Every operation, with listUsers' query parameters declared as `schema` declares them."""
     bound = APIRouter()
-    bound.add_api_route("/v1/users", _with_enums(list_users, enums), methods=["GET"])
+    bound.add_api_route("/v1/users", declare_query(list_users, schema.list_users), methods=["GET"])
     # The routes themselves, not include_router: problems.py reads each route's path_regex.
     bound.routes.extend(router.routes)
-    return bound
-
-
-def _with_enums(
-    endpoint: Callable[..., Awaitable[Response]], enums: dict[str, tuple[str, ...]]
-) -> Callable[..., Awaitable[Response]]:
-    """`endpoint` with each `list[str]` filter named in `enums` declared as a list of its values.
-
-    FastAPI validates what a signature declares, so a value outside the enum is
-    a 422 in the same list as any other bad parameter, with pydantic's message;
-    the values are only known once a spec is read, hence a signature per app.
-    """
-    signature = inspect.signature(endpoint, eval_str=True)
-    parameters = [
-        parameter.replace(annotation=Annotated[enum_list(enums[name]) | None, Query()])
-        if name in enums
-        else parameter
-        for name, parameter in signature.parameters.items()
-    ]
-
-    async def bound(**arguments: Any) -> Response:
-        return await endpoint(**arguments)
-
-    bound.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
     return bound
 
 
 async def list_users(
     request: Request,
     principal: Authenticated,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(min_length=1, max_length=1000)] = None,
-    sort: Annotated[str, Query(max_length=200)] = DEFAULT_SORT,
-    # Lists of UserRole / UserStatus values: see build_router.
-    role: Annotated[list[str] | None, Query()] = None,
-    status: Annotated[list[str] | None, Query()] = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
-    email_domain: Annotated[str | None, Query(min_length=1, max_length=253)] = None,
-    group: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
-    created_after: Annotated[str | None, Query()] = None,
-    created_before: Annotated[str | None, Query()] = None,
-    account_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    # Keyword-only: the query parameters this server implements. Their bounds,
+    # enums and defaults are the spec's (query_params.declare_query).
+    *,
+    limit: int,
+    cursor: str | None,
+    sort: str,
+    role: list[str] | None,
+    status: list[str] | None,
+    q: str | None,
+    email_domain: str | None,
+    group: str | None,
+    created_after: str | None,
+    created_before: str | None,
+    account_id: str | None,
 ) -> Response:
     state = _state(request)
     filters = Filters(
@@ -129,7 +105,8 @@ async def list_users(
         created_before=_instant("created_before", created_before),
         account_id=account_id,
     )
-    sort_keys = parse_sort(sort)
+    # An empty `sort=` is the default order, as if it were left out.
+    sort_keys = parse_sort(sort or state.schema.list_users.default("sort", sort))
     bound_to = fingerprint(filters, sort_keys)
     position = state.cursors.decode(cursor, bound_to, len(sort_keys)) if cursor else None
     page = state.users.list_page(filters, sort_keys, limit, position)
@@ -180,8 +157,8 @@ async def reset_user_password(request: Request) -> Response:
     state = _state(request)
 
     def reset(body: bytes) -> Response:
-        data = parse_body(body, PasswordResetRequest)
-        state.passwords.request(data.email)
+        data = parse_body(body, state.password_bodies.reset_request).model_dump()
+        state.passwords.request(data["email"])
         return Response(status_code=202)
 
     return await state.idempotency.run(request, _public_scope(request), reset)
@@ -192,8 +169,8 @@ async def set_user_password(request: Request) -> Response:
     state = _state(request)
 
     def set_password(body: bytes) -> Response:
-        data = parse_body(body, PasswordSet)
-        state.passwords.set_password(data.reset_token, data.password)
+        data = parse_body(body, state.password_bodies.set_password).model_dump()
+        state.passwords.set_password(data["reset_token"], data["password"])
         return Response(status_code=204)
 
     return await state.idempotency.run(request, _public_scope(request), set_password)

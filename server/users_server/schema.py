@@ -2,8 +2,9 @@
 
 The server builds its users table, its wire format and its request validation
 from what this module reads: the fields of the `User` schema, the properties
-of `UserCreate` and `UserUpdate` with their constraints, and the values of the
-`UserRole` and `UserStatus` enums. Reading them here, instead of restating
+of `UserCreate`, `UserUpdate`, `PasswordResetRequest` and `PasswordSet` with
+their constraints, the values of the `UserRole` and `UserStatus` enums, and
+the query parameters of `listUsers`. Reading them here, instead of restating
 them in code, is what lets an additive spec change be served without an edit.
 
 Only local `#/components/...` refs are used by the spec, and only those are
@@ -68,13 +69,36 @@ class Property:
 
 
 @dataclass(frozen=True)
+class QueryParameters:
+    """The query parameters of one operation, its path's included, as properties."""
+
+    operation_id: str
+    parameters: tuple[Property, ...]  # in the spec's order
+    # Name -> why not: a parameter whose schema this server cannot describe is
+    # kept out of `parameters`, so that it is ignored like any unknown one
+    # unless the server implements it (then it is an error at start).
+    unreadable: Mapping[str, str]
+
+    def parameter(self, name: str) -> Property | None:
+        return next((prop for prop in self.parameters if prop.name == name), None)
+
+    def default(self, name: str, fallback: Any = None) -> Any:
+        """The spec's default of the parameter `name`, else `fallback`."""
+        prop = self.parameter(name)
+        return prop.default if prop is not None and prop.has_default else fallback
+
+
+@dataclass(frozen=True)
 class ApiSchema:
     path: Path
     user: tuple[Property, ...]
     user_create: tuple[Property, ...]
     user_update: tuple[Property, ...]
+    password_reset_request: tuple[Property, ...]
+    password_set: tuple[Property, ...]
     roles: tuple[str, ...]
     statuses: tuple[str, ...]
+    list_users: QueryParameters
 
 
 def load_schema(path: Path | None = None) -> ApiSchema:
@@ -104,8 +128,11 @@ def _load(path: Path, mtime_ns: int, size: int) -> ApiSchema:
         user=reader.properties("User"),
         user_create=reader.properties("UserCreate"),
         user_update=reader.properties("UserUpdate"),
+        password_reset_request=reader.properties("PasswordResetRequest"),
+        password_set=reader.properties("PasswordSet"),
         roles=reader.enum("UserRole"),
         statuses=reader.enum("UserStatus"),
+        list_users=reader.query("listUsers"),
     )
 
 
@@ -130,6 +157,41 @@ class _Reader:
         if not values:
             raise SpecError(f"{schema_name} has no enum of strings")
         return values
+
+    def query(self, operation_id: str) -> QueryParameters:
+        """The operation's `in: query` parameters, `$ref`s to `#/components/parameters` followed."""
+        path_item, operation = self._operation(operation_id)
+        declared: dict[str, dict[str, Any]] = {}
+        # The path's parameters first; the operation's own replace those of the same name.
+        for raw in [*path_item.get("parameters", ()), *operation.get("parameters", ())]:
+            parameter = self._resolve(raw)
+            if parameter.get("in") == "query" and isinstance(parameter.get("name"), str):
+                declared[parameter["name"]] = parameter
+        parameters: list[Property] = []
+        unreadable: dict[str, str] = {}
+        for name, parameter in declared.items():
+            try:
+                parameters.append(self._parameter(f"{operation_id}.{name}", name, parameter))
+            except SpecError as exc:
+                unreadable[name] = str(exc)
+        return QueryParameters(operation_id, tuple(parameters), unreadable)
+
+    def _operation(self, operation_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        for path_item in (self._document.get("paths") or {}).values():
+            for operation in path_item.values() if isinstance(path_item, dict) else ():
+                if isinstance(operation, dict) and operation.get("operationId") == operation_id:
+                    return path_item, operation
+        raise SpecError(f"the spec has no operation {operation_id}")
+
+    def _parameter(self, where: str, name: str, parameter: Mapping[str, Any]) -> Property:
+        if "schema" not in parameter:
+            raise SpecError(f"{where}: only a parameter with a `schema` is supported")
+        prop = self._property(where, name, parameter["schema"], bool(parameter.get("required")))
+        # Repeated `role=a&role=b` is the only array form FastAPI reads (form, exploded).
+        form = parameter.get("style", "form") == "form" and parameter.get("explode", True)
+        if prop.kind == "string_array" and not form:
+            raise SpecError(f"{where}: only an exploded form array is supported")
+        return prop
 
     def _property(self, where: str, name: str, raw: Any, required: bool) -> Property:
         schema, nullable = self._unwrap_null(where, self._resolve(raw))

@@ -11,6 +11,7 @@ from .db import Database
 from .entropy import Entropy, RandomEntropy, SeededEntropy
 from .idempotency import Idempotency
 from .outbox import Outbox
+from .password_bodies import PasswordBodies
 from .passwords import PasswordResets
 from .schema import load_schema
 from .settings import Settings
@@ -61,6 +62,7 @@ class ServerState:
         # The user's fields, as the spec declares them: storage, wire and bodies follow.
         self.schema = load_schema(settings.spec)
         self.bodies = UserBodies.from_schema(self.schema, CREATE_DEFAULTS)
+        self.password_bodies = PasswordBodies.from_schema(self.schema)
         table = UserTable(self.schema.user)
         self.clock: Clock = settings.clock or (
             SteppingClock() if settings.deterministic else SystemClock()
@@ -74,7 +76,9 @@ class ServerState:
         self.idempotency = Idempotency(self.db)
         self.auth = Authenticator(self.credentials, self._seed_user)
         self._seed_ids: dict[Seed, str] = {}
-        self.cursors = CursorCodec(b"", self.db)
+        cursor = self.schema.list_users.parameter("cursor")
+        self._cursor_max_length = cursor.limits.max_length if cursor else None
+        self.cursors = CursorCodec(b"", self.db, self._cursor_max_length)
         self._initialise()
 
     def _initialise(self) -> None:
@@ -85,7 +89,7 @@ class ServerState:
                 # Persisted, so cursors survive a restart of a file database.
                 stored = self.db.meta_value(conn, "cursor_key", self.entropy.cursor_key().hex())
             key = bytes.fromhex(stored)
-        self.cursors = CursorCodec(key, self.db)
+        self.cursors = CursorCodec(key, self.db, self._cursor_max_length)
         for seed, data in SEED_USERS.items():
             # Validated like a request, so defaults (and fields a spec adds) are filled in.
             body = self.bodies.create.model_validate(data).model_dump()

@@ -84,6 +84,61 @@ def test_the_repository_spec() -> None:
     assert not any(prop.required for prop in schema.user_update)
 
 
+def raw_list_parameter(name: str) -> dict[str, Any]:
+    """listUsers' parameter `name` in the YAML, its `$ref` followed by hand."""
+    for raw in ORIGINAL["paths"]["/v1/users"]["get"]["parameters"]:
+        ref = raw.get("$ref", "")
+        parameter: dict[str, Any] = (
+            ORIGINAL["components"]["parameters"][ref.rsplit("/", 1)[-1]] if ref else raw
+        )
+        if parameter["name"] == name:
+            return parameter
+    raise KeyError(name)
+
+
+def test_the_list_users_query_and_the_password_bodies() -> None:
+    """listUsers' query parameters (through their `$ref`s) and the password bodies, as read.
+
+    Compared with the YAML itself, so that a change of a bound needs no edit here.
+    """
+    schema = load_schema()
+    query = {prop.name: prop for prop in schema.list_users.parameters}
+    assert set(query) >= {
+        "limit", "cursor", "sort", "role", "status", "q", "email_domain", "group",
+        "created_after", "created_before", "account_id",
+    }  # fmt: skip
+    assert schema.list_users.unreadable == {}
+    limit, raw_limit = query["limit"], raw_list_parameter("limit")["schema"]
+    assert (limit.kind, limit.limits.minimum, limit.limits.maximum, limit.default) == (
+        "integer",
+        raw_limit["minimum"],
+        raw_limit["maximum"],
+        raw_limit["default"],
+    )
+    for name in ("cursor", "sort", "q", "email_domain", "group", "account_id"):
+        raw = raw_list_parameter(name)["schema"]
+        assert query[name].kind == "text"
+        assert query[name].limits.max_length == raw["maxLength"], name
+        assert query[name].limits.min_length == raw.get("minLength"), name
+    assert schema.list_users.default("sort") == raw_list_parameter("sort")["schema"]["default"]
+    assert schema.list_users.default("q", "fallback") == "fallback"
+    assert (query["role"].kind, query["role"].limits.enum) == ("string_array", schema.roles)
+    assert (query["status"].kind, query["status"].limits.enum) == ("string_array", schema.statuses)
+    assert query["created_after"].kind == query["created_before"].kind == "date_time"
+    raw_bodies = ORIGINAL["components"]["schemas"]
+    for props, name in (
+        (schema.password_reset_request, "PasswordResetRequest"),
+        (schema.password_set, "PasswordSet"),
+    ):
+        raw_props = raw_bodies[name]["properties"]
+        assert [prop.name for prop in props] == list(raw_props)
+        for prop in props:
+            assert prop.required == (prop.name in raw_bodies[name]["required"])
+            assert prop.limits.min_length == raw_props[prop.name].get("minLength")
+            assert prop.limits.max_length == raw_props[prop.name].get("maxLength")
+    assert {prop.name: prop.limits.email for prop in schema.password_reset_request}["email"]
+
+
 def test_the_spec_is_read_once_per_version(tmp_path: Path) -> None:
     path = write_spec(tmp_path / "openapi.yaml", lambda spec: None)
     assert load_schema(path) is load_schema(path)

@@ -58,7 +58,7 @@ def test_wheel_metadata(wheel: Path) -> None:
         "anyio",
         "attrs",
         "httpx2",
-        "orjson",
+        "msgspec",
         "python-dateutil",
     ]
 

@@ -51,6 +51,7 @@ PROBE = """
 import json, sys, uuid
 from users_api_client.models import User
 from users_api_client.sdk.builders import UNBUILT, USER
+from users_api_client.sdk import structs
 user = json.loads(sys.argv[1])
 samples = {
     "every field": user,
@@ -59,14 +60,16 @@ samples = {
 }
 out = {"unbuilt": list(UNBUILT)}
 for name, data in samples.items():
-    built, expected = USER.build(dict(data)), User.from_dict(dict(data))
+    expected = User.from_dict(dict(data))
     fields = [f for f in type(expected).__attrs_attrs__]
-    out[name] = {
-        "built": built is not None,
-        "equal": built == expected,
-        "types": [f.name for f in fields
-                  if type(getattr(built, f.name)) is not type(getattr(expected, f.name))],
-    }
+    for path, built in (("builder", USER.build(dict(data))),
+                        ("struct", structs.decode_user(json.dumps(data).encode()))):
+        out[f"{name}, {path}"] = {
+            "built": built is not None,
+            "equal": built == expected,
+            "types": [f.name for f in fields
+                      if type(getattr(built, f.name)) is not type(getattr(expected, f.name))],
+        }
 print(json.dumps(out))
 """
 

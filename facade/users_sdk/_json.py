@@ -1,17 +1,16 @@
-"""Decoding response bodies: orjson where it can be imported, else the standard library.
+"""Decoding response bodies to plain JSON values: msgspec where it can be
+imported, else the standard library.
 
-orjson decodes the API's pages in about half the time of `json.loads`, which
-is most of what parsing a page costs (benchmarks/README.md). It is a
-dependency on CPython, where it ships wheels for every platform; elsewhere
-(PyPy, or an environment without it) the standard library decodes, with the
-same results.
+Most responses never get here: they match the spec and msgspec decodes them
+straight into models (`_models.py`). The rest (a field or enum value the spec
+does not know, a malformed body, an error document) are decoded here, by
+msgspec in about half the time of `json.loads`. msgspec is a dependency on
+CPython, where it ships wheels for every platform; elsewhere (PyPy, or an
+environment without it) the standard library decodes, with the same results.
 
-The answers are the standard library's for every body the API can send, and
-so are the errors: what orjson refuses (NaN and Infinity, lone surrogates,
-nesting deeper than 1,024, a body that is not UTF-8) is decoded again by
-`json.loads`, which accepts it or raises its own error. The one difference:
-orjson reads an integer beyond 64 bits as a float; the API has none (versions
-are 64-bit), and a model builder refuses such a value as not an integer.
+The answers are the standard library's, and so are the errors: what msgspec
+refuses (NaN and Infinity, lone surrogates, a body that is not UTF-8) is
+decoded again by `json.loads`, which accepts it or raises its own error.
 """
 
 from __future__ import annotations
@@ -24,19 +23,19 @@ __all__ = ["DECODER", "loads"]
 
 _fast_loads: Callable[[bytes], Any] | None
 try:
-    import orjson
+    import msgspec
 except ImportError:
     _fast_loads = None
     _FastError: type[Exception] = ValueError
     DECODER = "json (the standard library)"
 else:
-    _fast_loads = orjson.loads
-    _FastError = orjson.JSONDecodeError
-    DECODER = f"orjson {orjson.__version__}"
+    _fast_loads = msgspec.json.Decoder().decode
+    _FastError = msgspec.DecodeError
+    DECODER = f"msgspec {msgspec.__version__}"
 
 
 def loads(content: bytes) -> Any:
-    """`json.loads(content)`, faster where orjson is installed."""
+    """`json.loads(content)`, faster where msgspec is installed."""
     if _fast_loads is not None:
         try:
             return _fast_loads(content)

@@ -3,13 +3,16 @@
 Loaded on first use (`_lazy.models`), not with `import users_sdk`: it brings in
 the generated attrs models, attrs and dateutil (which their from_dict uses).
 
-Nearly every response matches the spec exactly, and the builders `make
-generate` wrote (users_api_client.sdk.builders) turn it into a model in one
-pass. They keep what a newer API adds: fields the spec does not know go to
-`additional_properties`, enum values it does not know stay plain strings.
-Anything else they refuse, and the general path here explains it: an
-UnexpectedResponseError naming the field, or the generated `from_dict`'s own
-answer for what it accepts and the builder does not.
+Nearly every response matches the spec exactly: msgspec decodes it straight
+into the generated model (users_api_client.sdk.structs, written by `make
+generate`), checking every type on the way. What it refuses (a field or enum
+value the spec does not know, any wrong type), or everything where msgspec is
+not installed, goes to the builders (users_api_client.sdk.builders), which
+build a model in one pass and keep what a newer API adds: fields the spec
+does not know go to `additional_properties`, enum values it does not know
+stay plain strings. Anything they refuse too, the general path here explains:
+an UnexpectedResponseError naming the field, or the generated `from_dict`'s
+own answer for what it accepts and the builder does not.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ import httpx2
 
 from users_api_client.models import Invitation, Problem, User
 from users_api_client.sdk.builders import FIELD_ERROR, INVITATION, PROBLEM, USER, Shape
+
+try:
+    # The typed decode in C of responses that match the spec exactly (msgspec);
+    # without msgspec, the builders' path alone (the same results, slower).
+    from users_api_client.sdk import structs
+except ImportError:
+    structs = None  # type: ignore[assignment]
 
 from . import _json
 from ._exceptions import UnexpectedResponseError
@@ -50,12 +60,16 @@ def decode_json(response: httpx2.Response) -> Any:
 
 
 def parse_user(response: httpx2.Response) -> User:
+    if structs is not None and (typed := structs.decode_user(response.content)) is not None:
+        return typed
     data = decode_json(response)
     user = USER.build(data)
     return user if user is not None else _parse(USER, data, response)
 
 
 def parse_invitation(response: httpx2.Response) -> Invitation:
+    if structs is not None and (typed := structs.decode_invitation(response.content)) is not None:
+        return typed
     data = decode_json(response)
     invitation = INVITATION.build(data)
     return invitation if invitation is not None else _parse(INVITATION, data, response)
@@ -63,6 +77,8 @@ def parse_invitation(response: httpx2.Response) -> Invitation:
 
 def parse_user_page(response: httpx2.Response) -> tuple[list[User], str | None, str | None]:
     """The users of one page, its next cursor and its previous cursor."""
+    if structs is not None and (page := structs.decode_user_page(response.content)) is not None:
+        return page.items, page.next_cursor, page.previous_cursor
     data = decode_json(response)
     if not isinstance(data, dict):
         raise UnexpectedResponseError("a page must be a JSON object", response=response, body=data)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import render_builders, render_exports, render_params, render_requests
+from . import render_builders, render_exports, render_params, render_requests, render_structs
 from .spec import Spec, SpecError
 
 __all__ = ["SUBPACKAGE", "Spec", "SpecError", "write"]
@@ -21,8 +21,9 @@ SUBPACKAGE = "sdk"
 
 _PACKAGE_DOC = '''"""Written by the project's generation step (scripts/sdk_codegen) from
 openapi.yaml, for the users_sdk facade: what each request takes (params),
-how to build it (requests), fast model builders (builders), and the names of
-the models (names, exports).
+how to build it (requests), fast model builders (builders), a typed decode of
+responses that match the spec exactly (structs, with msgspec), and the names
+of the models (names, exports).
 """
 '''
 
@@ -38,6 +39,7 @@ def write(spec_path: Path, package_dir: Path) -> list[Path]:
         "params.py": render_params.render(spec),
         "requests.py": render_requests.render(spec),
         "builders.py": render_builders.render(spec),
+        "structs.py": render_structs.render(spec),
         "names.py": render_exports.render_names(spec),
         "exports.py": render_exports.render_exports(spec),
     }

@@ -3,6 +3,7 @@
 # scripts/sdk_codegen/ and run `make generate`.
 """Written by the project's generation step (scripts/sdk_codegen) from
 openapi.yaml, for the users_sdk facade: what each request takes (params),
-how to build it (requests), fast model builders (builders), and the names of
-the models (names, exports).
+how to build it (requests), fast model builders (builders), a typed decode of
+responses that match the spec exactly (structs, with msgspec), and the names
+of the models (names, exports).
 """

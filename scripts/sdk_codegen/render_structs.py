@@ -1,0 +1,190 @@
+"""Writes `users_api_client/sdk/structs.py`: a typed decode in C of the
+responses that match the spec exactly, into the generated models.
+
+msgspec decodes JSON straight into a `Struct` of the spec's shape, checking
+every type, enum value and date-time as it goes, several times faster than
+`json.loads` plus a builder in Python. The Structs refuse unknown fields
+(`forbid_unknown_fields`) and, being Literal-typed, unknown enum values: a
+response with anything the API added later makes `decode_*` return None, and
+the caller then takes the builders' path, which keeps it. What a Struct
+accepts is converted into the very attrs model `from_dict` gives.
+
+The module imports msgspec: where it is not installed, importing this module
+fails and the facade uses the builders alone.
+"""
+
+from __future__ import annotations
+
+from .render_builders import Unsupported
+from .spec import (
+    DATE,
+    ENUM,
+    FLAG,
+    INSTANT,
+    INTEGER,
+    LIST,
+    MAP,
+    MODEL,
+    NUMBER,
+    TEXT,
+    UUID,
+    Model,
+    Spec,
+    Value,
+)
+from .text import render_module
+
+_TYPES = {
+    TEXT: "str",
+    INTEGER: "int",
+    # msgspec would turn a JSON integer into a float; from_dict keeps it an int.
+    NUMBER: "int | float",
+    FLAG: "bool",
+    INSTANT: "datetime.datetime",
+    DATE: "datetime.date",
+    UUID: "uuid.UUID",
+}
+
+
+def struct_name(model: str) -> str:
+    return f"{model}Struct"
+
+
+def _type(value: Value, spec: Spec) -> str:
+    if value.kind in _TYPES:
+        text = _TYPES[value.kind]
+    elif value.kind == ENUM and value.enum is not None:
+        values = ", ".join(repr(v) for v in spec.enums[value.enum].values)
+        text = f"Literal[{values}]"
+    elif value.kind == LIST and value.items is not None:
+        text = f"list[{_type(value.items, spec)}]"
+    elif value.kind == MAP and value.model is not None:
+        values = spec.models[value.model].values
+        if values is None or values.kind not in _TYPES:
+            raise Unsupported(f"a map of {values.kind if values else 'any'} values")
+        text = f"dict[str, {_TYPES[values.kind]}]"
+    elif value.kind == MODEL and value.model is not None:
+        text = struct_name(value.model)
+    else:
+        raise Unsupported(value.kind)
+    return f"{text} | None" if value.nullable else text
+
+
+def _convert(value: Value, expression: str, spec: Spec) -> str:
+    """The attrs value for a Struct value (`expression`) of this kind."""
+    if value.kind == MODEL and value.model is not None:
+        return f"_{spec.models[value.model].module}({expression})"
+    if value.kind == MAP and value.model is not None:
+        return f"_map({value.model}, {expression})"
+    if value.kind == LIST and value.items is not None and value.items.model is not None:
+        item = _convert(value.items, "item", spec)
+        return f"[{item} for item in {expression}]"
+    return expression
+
+
+def _struct(model: Model, spec: Spec) -> list[str]:
+    lines = [f"class {struct_name(model.name)}(Struct, forbid_unknown_fields=True, kw_only=True):"]
+    for field in model.fields:
+        annotation = _type(field.value, spec)
+        rename = "" if field.json_name == field.python_name else f"name={field.json_name!r}"
+        if field.required:
+            default = f" = field({rename})" if rename else ""
+        else:
+            annotation += " | UnsetType"
+            default = f" = field(default=UNSET, {rename})" if rename else " = UNSET"
+        lines.append(f"    {field.python_name}: {annotation}{default}")
+    return [*lines, "", ""]
+
+
+def _converter(model: Model, spec: Spec) -> list[str]:
+    name = model.name
+    lines = [f"def _{model.module}(s: {struct_name(name)}) -> {name}:", f"    obj = new({name})"]
+    for field in model.fields:
+        source = f"s.{field.python_name}"
+        converted = _convert(field.value, source, spec)
+        if converted == source and field.required:
+            lines.append(f"    obj.{field.python_name} = {source}")
+            continue
+        absent = [] if field.required else [f"{source} is UNSET"]
+        absent += [f"{source} is None"] if field.value.nullable else []
+        if converted == source:  # optional: msgspec's UNSET is the generated one
+            lines.append(
+                f"    obj.{field.python_name} = GENERATED_UNSET if {source} is UNSET else {source}"
+            )
+        elif not absent:
+            lines.append(f"    obj.{field.python_name} = {converted}")
+        else:
+            kept = " else ".join(
+                f"GENERATED_UNSET if {source} is UNSET"
+                if condition.endswith("UNSET")
+                else f"None if {source} is None"
+                for condition in absent
+            )
+            lines.append(f"    obj.{field.python_name} = {kept} else {converted}")
+    lines += ["    obj.additional_properties = {}", "    return obj", "", ""]
+    return lines
+
+
+def _decoder(model: Model) -> list[str]:
+    name, module = model.name, model.module
+    return [
+        f"_{module.upper()}_DECODER = Decoder({struct_name(name)})",
+        "",
+        "",
+        f"def decode_{module}(body: bytes) -> {name} | None:",
+        f'    """{name} from a JSON body that matches the spec exactly, else None."""',
+        "    try:",
+        f"        return _{module}(_{module.upper()}_DECODER.decode(body))",
+        "    except (ValidationError, DecodeError):",
+        "        return None",
+        "",
+        "",
+    ]
+
+
+def render(spec: Spec) -> str:
+    models = [model for model in spec.response_models() if not model.free_form]
+    body: list[str] = []
+    decoders: list[str] = []
+    decodable = []
+    for model in models:
+        try:
+            part = _struct(model, spec) + _converter(model, spec)
+        except Unsupported:
+            continue  # the builders' path alone (and from_dict) handles it
+        body += part
+        decoders += _decoder(model)  # after every Struct: a decoder resolves them all
+        decodable.append(model.name)
+    body += decoders
+    names = sorted({*decodable, *(m.name for m in spec.models.values() if m.free_form)})
+    lines = [
+        '"""Typed decoding of responses that match the spec exactly (msgspec), into',
+        "the generated models. `decode_*` return None for anything else (a field",
+        "or enum value the spec does not know, a wrong type): the caller then uses",
+        "the builders, which keep what the API added. Importing this module needs",
+        'msgspec."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "import datetime",
+        "import uuid",
+        "from typing import Any, Literal",
+        "",
+        "from msgspec import UNSET, DecodeError, Struct, UnsetType, ValidationError, field",
+        "from msgspec.json import Decoder",
+        "",
+        f"from ..models import {', '.join(names)}",
+        "from ..types import UNSET as GENERATED_UNSET",
+        "",
+        "new = object.__new__",
+        "",
+        "",
+        "def _map(cls: Any, values: dict[str, Any]) -> Any:",
+        "    obj = new(cls)",
+        "    obj.additional_properties = values",
+        "    return obj",
+        "",
+        "",
+        *body,
+    ]
+    return render_module(lines)

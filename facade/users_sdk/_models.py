@@ -18,6 +18,7 @@ own answer for what it accepts and the builder does not.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx2
@@ -60,19 +61,22 @@ def decode_json(response: httpx2.Response) -> Any:
 
 
 def parse_user(response: httpx2.Response) -> User:
-    if structs is not None and (typed := structs.decode_user(response.content)) is not None:
-        return typed
-    data = decode_json(response)
-    user = USER.build(data)
-    return user if user is not None else _parse(USER, data, response)
+    return _parse_one(USER, structs.decode_user if structs else None, response)
 
 
 def parse_invitation(response: httpx2.Response) -> Invitation:
-    if structs is not None and (typed := structs.decode_invitation(response.content)) is not None:
+    return _parse_one(INVITATION, structs.decode_invitation if structs else None, response)
+
+
+def _parse_one(
+    shape: Shape[_T], typed_decode: Callable[[bytes], _T | None] | None, response: httpx2.Response
+) -> _T:
+    """One model: the typed decode, else the builder, else the general path."""
+    if typed_decode is not None and (typed := typed_decode(response.content)) is not None:
         return typed
     data = decode_json(response)
-    invitation = INVITATION.build(data)
-    return invitation if invitation is not None else _parse(INVITATION, data, response)
+    built = shape.build(data)
+    return built if built is not None else _parse(shape, data, response)
 
 
 def parse_user_page(response: httpx2.Response) -> tuple[list[User], str | None, str | None]:

@@ -59,7 +59,6 @@ def test_wheel_metadata(wheel: Path) -> None:
         "attrs",
         "httpx2",
         "msgspec",
-        "python-dateutil",
     ]
 
 

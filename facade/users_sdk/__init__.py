@@ -100,7 +100,7 @@ __all__ += _MODELS
 
 
 def __getattr__(name: str) -> Any:
-    # The generated models (and attrs, dateutil) load on first access only.
+    # The generated models (and attrs) load on first access only.
     if name in _MODELS:
         value = getattr(_lazy.exports, name)
         globals()[name] = value

@@ -39,6 +39,7 @@ class BaseClient:
 
     _settings: ClientSettings
     _default_headers: dict[str, str]
+    _owns_http: bool = True  # False for an http_client the caller passed
     # True when the httpx2 client was made by this client with its default
     # headers: requests then carry no headers of their own, and httpx2 does not
     # merge the same few headers again on every request.
@@ -150,8 +151,9 @@ class BaseClient:
         )
         if _retries.is_certificate_error(error):
             # "Check that it is reachable" would send the user the wrong way.
+            where = "pass" if self._owns_http else "configure your http_client with"
             advice = (
-                "the server's TLS certificate could not be verified: for a private CA pass "
+                f"the server's TLS certificate could not be verified: for a private CA {where} "
                 "verify='/path/to/ca-bundle.pem' (verify=False only for local testing)"
             )
         return kind(

@@ -142,7 +142,7 @@ class UsersClient(BaseClient):
         while True:
             try:
                 response = self._http.send(request)
-            except httpx2.HTTPError as error:
+            except (httpx2.HTTPError, httpx2.StreamError) as error:
                 delay = self._next_retry_delay(request, retries, error=error)
                 if delay is None:
                     raise self._transport_error(error, request) from error
@@ -250,7 +250,7 @@ class AsyncUsersClient(BaseClient):
         while True:
             try:
                 response = await self._http.send(request)
-            except httpx2.HTTPError as error:
+            except (httpx2.HTTPError, httpx2.StreamError) as error:
                 delay = self._next_retry_delay(request, retries, error=error)
                 if delay is None:
                     raise self._transport_error(error, request) from error

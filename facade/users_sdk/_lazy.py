@@ -1,9 +1,9 @@
 """Modules the SDK loads on first use, not with `import users_sdk`.
 
-`_lazy.models` (the response parsers, with the generated attrs models, attrs
-and dateutil), `_lazy.exports` (the generated models users_sdk re-exports)
-and `_lazy.anyio` (only async retries sleep) each cost milliseconds that a
-script which never reaches them should not pay. The first access imports the module
+`_lazy.models` (the response parsers, with the generated attrs models and
+attrs), `_lazy.exports` (the generated models users_sdk re-exports) and
+`_lazy.anyio` (only async retries sleep) each cost milliseconds that a script
+which never reaches them should not pay. The first access imports the module
 and stores it here (PEP 562), so later accesses are plain attribute reads.
 Type checkers see the real modules.
 """

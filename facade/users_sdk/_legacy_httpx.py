@@ -2,11 +2,12 @@
 
 users-sdk runs on httpx2. An application still built on httpx (0.2x) can pass
 its own `httpx.Client` or `httpx.AsyncClient` until users-sdk 1.0: it is
-wrapped here so that everything past this module sees httpx2 types only. Its
-transport exceptions become the httpx2 exception of the same name (the
-original is kept as `__cause__`), and the SDK's httpx2 timeouts are handed to
-it as httpx timeouts, so errors, per-call timeouts, retries and idempotency
-keys behave as with an httpx2 client. Type checkers only accept httpx2
+wrapped here so that the SDK's error handling sees httpx2 exceptions only:
+its exceptions become the httpx2 exception of the same name (the original is
+kept as `__cause__`), and the SDK's httpx2 timeouts are handed to it as httpx
+timeouts, so errors, per-call timeouts, retries and idempotency keys behave as
+with an httpx2 client. Its requests and responses stay httpx's own
+(`error.response` is an `httpx.Response`, which has the same API). Type checkers only accept httpx2
 clients: this path is for running code that has not moved yet.
 
 users_sdk never imports httpx itself: only a legacy client, which exists
@@ -22,6 +23,7 @@ from typing import Any
 
 import httpx2
 
+from ._exceptions import ConfigurationError
 from ._headers import masked_repr
 
 __all__ = [
@@ -52,13 +54,23 @@ def as_httpx2_timeout(timeout: object) -> object:
 
 
 def wrap(http_client: Any) -> LegacyClient:
+    _check_kind(http_client, "Client")
     _warn("Client")
     return LegacyClient(http_client)
 
 
 def wrap_async(http_client: Any) -> LegacyAsyncClient:
+    _check_kind(http_client, "AsyncClient")
     _warn("AsyncClient")
     return LegacyAsyncClient(http_client)
+
+
+def _check_kind(http_client: Any, kind: str) -> None:
+    if not isinstance(http_client, getattr(importlib.import_module("httpx"), kind)):
+        raise ConfigurationError(
+            f"http_client must be an httpx2.{kind} (or a legacy httpx.{kind}), "
+            f"not {type(http_client).__name__}"
+        )
 
 
 def _warn(kind: str) -> None:
@@ -103,19 +115,21 @@ class _Legacy:
         return request
 
     def _translated(self, error: Exception) -> httpx2.RequestError:
-        """The httpx2 exception of the same name (or its nearest parent's)."""
+        """The httpx2 request error of the same name (or its nearest parent's);
+        any other httpx error (a status error raised by an event hook, a stream
+        error) is one the request could not complete with."""
         for cls in type(error).__mro__:
             counterpart = getattr(httpx2, cls.__name__, None)
             if isinstance(counterpart, type) and issubclass(counterpart, httpx2.RequestError):
                 return counterpart(str(error))
-        return httpx2.RequestError(str(error))
+        return httpx2.RequestError(f"{type(error).__name__}: {error}")
 
 
 class LegacyClient(_Legacy):
     def send(self, request: httpx2.Request) -> httpx2.Response:
         try:
             response: httpx2.Response = self._client.send(request)
-        except self._httpx.RequestError as error:
+        except (self._httpx.HTTPError, self._httpx.StreamError) as error:
             raise self._translated(error) from error
         return response
 
@@ -127,7 +141,7 @@ class LegacyAsyncClient(_Legacy):
     async def send(self, request: httpx2.Request) -> httpx2.Response:
         try:
             response: httpx2.Response = await self._client.send(request)
-        except self._httpx.RequestError as error:
+        except (self._httpx.HTTPError, self._httpx.StreamError) as error:
             raise self._translated(error) from error
         return response
 

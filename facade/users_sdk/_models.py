@@ -1,7 +1,7 @@
 """Responses into the generated models: the response side of the facade.
 
 Loaded on first use (`_lazy.models`), not with `import users_sdk`: it brings in
-the generated attrs models, attrs and dateutil (which their from_dict uses).
+the generated attrs models and attrs.
 
 Nearly every response matches the spec exactly: msgspec decodes it straight
 into the generated model (users_api_client.sdk.structs, written by `make

@@ -40,10 +40,14 @@ _TYPES = {
     # msgspec would turn a JSON integer into a float; from_dict keeps it an int.
     NUMBER: "int | float",
     FLAG: "bool",
-    INSTANT: "datetime.datetime",
-    DATE: "datetime.date",
+    # Read as text and parsed by the converter with the functions from_dict
+    # uses: msgspec's own parser rounds 7+ fractional digits where
+    # fromisoformat truncates, and takes a lowercase "t" or "z" it refuses.
+    INSTANT: "str",
+    DATE: "str",
     UUID: "uuid.UUID",
 }
+_PARSERS = {INSTANT: "fromiso", DATE: "datefromiso"}
 
 
 def struct_name(model: str) -> str:
@@ -72,13 +76,15 @@ def _type(value: Value, spec: Spec) -> str:
 
 def _convert(value: Value, expression: str, spec: Spec) -> str:
     """The attrs value for a Struct value (`expression`) of this kind."""
+    if value.kind in _PARSERS:
+        return f"{_PARSERS[value.kind]}({expression})"
     if value.kind == MODEL and value.model is not None:
         return f"_{spec.models[value.model].module}({expression})"
     if value.kind == MAP and value.model is not None:
         return f"_map({value.model}, {expression})"
-    if value.kind == LIST and value.items is not None and value.items.model is not None:
+    if value.kind == LIST and value.items is not None:
         item = _convert(value.items, "item", spec)
-        return f"[{item} for item in {expression}]"
+        return expression if item == "item" else f"[{item} for item in {expression}]"
     return expression
 
 
@@ -135,7 +141,8 @@ def _decoder(model: Model) -> list[str]:
         f'    """{name} from a JSON body that matches the spec exactly, else None."""',
         "    try:",
         f"        return _{module}(_{module.upper()}_DECODER.decode(body))",
-        "    except (ValidationError, DecodeError):",
+        # ValueError: a date-time fromisoformat cannot read (the builders decide).
+        "    except (ValidationError, DecodeError, ValueError):",
         "        return None",
         "",
         "",
@@ -177,6 +184,8 @@ def render(spec: Spec) -> str:
         "from ..types import UNSET as GENERATED_UNSET",
         "",
         "new = object.__new__",
+        "fromiso = datetime.datetime.fromisoformat",
+        "datefromiso = datetime.date.fromisoformat",
         "",
         "",
         "def _map(cls: Any, values: dict[str, Any]) -> Any:",

@@ -16,6 +16,7 @@ import pytest
 
 from unit.conftest import BASE_URL, TOKEN, json_response, legacy_handler, user_json
 from users_sdk import (
+    APIConnectionError,
     APITimeoutError,
     AsyncUsersClient,
     ConfigurationError,
@@ -119,11 +120,42 @@ def test_the_async_client_takes_a_legacy_async_client() -> None:
         (UsersClient, object(), "http_client must be an httpx2.Client"),
         (UsersClient, httpx2.AsyncClient(), "http_client must be an httpx2.Client"),
         (AsyncUsersClient, httpx2.Client(), "http_client must be an httpx2.AsyncClient"),
+        (UsersClient, httpx.AsyncClient(), r"or a legacy httpx.Client\), not AsyncClient"),
+        (AsyncUsersClient, httpx.Client(), r"or a legacy httpx.AsyncClient\), not Client"),
     ],
-    ids=["not a client", "async for sync", "sync for async"],
+    ids=["not a client", "async for sync", "sync for async", "legacy async", "legacy sync"],
 )
 def test_anything_else_is_refused_with_a_configuration_error(
     cls: type[Any], http_client: object, expected: str
 ) -> None:
     with pytest.raises(ConfigurationError, match=expected):
         cls(base_url=BASE_URL, token=TOKEN, http_client=http_client)
+
+
+def test_any_httpx_error_of_a_legacy_client_is_an_sdk_error() -> None:
+    """Not only transport errors: a status error an event hook raises, too."""
+
+    def raise_for_status(response: httpx.Response) -> None:
+        response.raise_for_status()
+
+    http = httpx.Client(
+        transport=httpx.MockTransport(legacy_handler(lambda r: json_response(500, {}))),
+        event_hooks={"response": [raise_for_status]},
+    )
+    with pytest.warns(DeprecationWarning, match="legacy httpx"):
+        client = UsersClient(base_url=BASE_URL, token=TOKEN, max_retries=0, http_client=http)
+    with pytest.raises(APIConnectionError, match="HTTPStatusError") as caught:
+        client.users.get("usr_0001")
+    assert isinstance(caught.value.__cause__.__cause__, httpx.HTTPStatusError)
+    http.close()
+
+
+def test_a_stream_error_is_an_sdk_error() -> None:
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        raise httpx2.StreamClosed()
+
+    http = httpx2.Client(transport=httpx2.MockTransport(handler))
+    client = UsersClient(base_url=BASE_URL, token=TOKEN, max_retries=0, http_client=http)
+    with pytest.raises(APIConnectionError, match="StreamClosed"):
+        client.users.get("usr_0001")
+    http.close()

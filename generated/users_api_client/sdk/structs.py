@@ -19,6 +19,8 @@ from ..models import FieldError, Invitation, Metadata, Problem, User, UserPage
 from ..types import UNSET as GENERATED_UNSET
 
 new = object.__new__
+fromiso = datetime.datetime.fromisoformat
+datefromiso = datetime.date.fromisoformat
 
 
 def _map(cls: Any, values: dict[str, Any]) -> Any:
@@ -43,9 +45,9 @@ class UserStruct(Struct, forbid_unknown_fields=True, kw_only=True):
     metadata: dict[str, str]
     account_id: str | None
     is_service_user: bool
-    last_login_at: datetime.datetime | None
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
+    last_login_at: str | None
+    created_at: str
+    updated_at: str
     version: int
 
 
@@ -66,9 +68,9 @@ def _user(s: UserStruct) -> User:
     obj.metadata = _map(Metadata, s.metadata)
     obj.account_id = s.account_id
     obj.is_service_user = s.is_service_user
-    obj.last_login_at = s.last_login_at
-    obj.created_at = s.created_at
-    obj.updated_at = s.updated_at
+    obj.last_login_at = None if s.last_login_at is None else fromiso(s.last_login_at)
+    obj.created_at = fromiso(s.created_at)
+    obj.updated_at = fromiso(s.updated_at)
     obj.version = s.version
     obj.additional_properties = {}
     return obj
@@ -93,15 +95,15 @@ def _user_page(s: UserPageStruct) -> UserPage:
 
 class InvitationStruct(Struct, forbid_unknown_fields=True, kw_only=True):
     user_id: str
-    sent_at: datetime.datetime
-    expires_at: datetime.datetime
+    sent_at: str
+    expires_at: str
 
 
 def _invitation(s: InvitationStruct) -> Invitation:
     obj = new(Invitation)
     obj.user_id = s.user_id
-    obj.sent_at = s.sent_at
-    obj.expires_at = s.expires_at
+    obj.sent_at = fromiso(s.sent_at)
+    obj.expires_at = fromiso(s.expires_at)
     obj.additional_properties = {}
     return obj
 
@@ -155,7 +157,7 @@ def decode_user(body: bytes) -> User | None:
     """User from a JSON body that matches the spec exactly, else None."""
     try:
         return _user(_USER_DECODER.decode(body))
-    except (ValidationError, DecodeError):
+    except (ValidationError, DecodeError, ValueError):
         return None
 
 
@@ -166,7 +168,7 @@ def decode_user_page(body: bytes) -> UserPage | None:
     """UserPage from a JSON body that matches the spec exactly, else None."""
     try:
         return _user_page(_USER_PAGE_DECODER.decode(body))
-    except (ValidationError, DecodeError):
+    except (ValidationError, DecodeError, ValueError):
         return None
 
 
@@ -177,7 +179,7 @@ def decode_invitation(body: bytes) -> Invitation | None:
     """Invitation from a JSON body that matches the spec exactly, else None."""
     try:
         return _invitation(_INVITATION_DECODER.decode(body))
-    except (ValidationError, DecodeError):
+    except (ValidationError, DecodeError, ValueError):
         return None
 
 
@@ -188,7 +190,7 @@ def decode_field_error(body: bytes) -> FieldError | None:
     """FieldError from a JSON body that matches the spec exactly, else None."""
     try:
         return _field_error(_FIELD_ERROR_DECODER.decode(body))
-    except (ValidationError, DecodeError):
+    except (ValidationError, DecodeError, ValueError):
         return None
 
 
@@ -199,5 +201,5 @@ def decode_problem(body: bytes) -> Problem | None:
     """Problem from a JSON body that matches the spec exactly, else None."""
     try:
         return _problem(_PROBLEM_DECODER.decode(body))
-    except (ValidationError, DecodeError):
+    except (ValidationError, DecodeError, ValueError):
         return None

@@ -1,17 +1,17 @@
 """The temporary escape hatch for a legacy `httpx` client passed as `http_client=`.
 
 users-sdk runs on httpx2. An application still built on httpx (0.2x) can pass
-its own `httpx.Client` or `httpx.AsyncClient` until users-sdk 1.0: it is
+its own `httpx.Client` or `httpx.AsyncClient` until users-sdk 1.0. It is
 wrapped here so that the SDK's error handling sees httpx2 exceptions only:
-its exceptions become the httpx2 exception of the same name (the original is
+each httpx exception becomes the httpx2 one of the same name (the original is
 kept as `__cause__`), and the SDK's httpx2 timeouts are handed to it as httpx
 timeouts, so errors, per-call timeouts, retries and idempotency keys behave as
 with an httpx2 client. Its requests and responses stay httpx's own
-(`error.response` is an `httpx.Response`, which has the same API). Type checkers only accept httpx2
-clients: this path is for running code that has not moved yet.
+(`error.response` is an `httpx.Response`, which has the same API). Type
+checkers only accept httpx2 clients: this path is for code that has not moved yet.
 
-users_sdk never imports httpx itself: only a legacy client, which exists
-only where httpx is already imported, leads here, and its class names the module.
+users_sdk imports httpx only here, and only once a legacy client was passed:
+such a client exists only where the application has imported httpx already.
 """
 
 from __future__ import annotations

@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from .db import Database
+from .headers import bounded_header
 from .problems import ApiError
+from .schema import Limits
 
 # The response headers that are part of the result (X-Request-ID is per call).
 _STORED_HEADERS = ("content-type", "location", "etag")
@@ -35,8 +37,9 @@ def _fingerprint(method: str, path: str, body: bytes) -> str:
 
 
 class Idempotency:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, header_limits: Mapping[str, Limits]) -> None:
         self._db = db
+        self._header_limits = header_limits
         # Held from lookup to store, so two concurrent requests with one key run one at a time.
         self._lock = threading.Lock()
 
@@ -51,8 +54,8 @@ class Idempotency:
         A key reused for another request (method, path or body) gets 409.
         """
         body = await request.body()
-        key = request.headers.get("idempotency-key", "")
-        if not key:
+        key = bounded_header(request.headers, "idempotency-key", self._header_limits)
+        if key is None:
             return action(body)
         fingerprint = _fingerprint(request.method, request.url.path, body)
         with self._lock:

@@ -140,11 +140,16 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
         # Starlette names the methods of the first matching route only; FastAPI
-        # makes one route per method, so gather them all.
+        # makes one route per method, so gather those of the same path template.
+        # Only that template: `/v1/users/{user_id}` matches `/v1/users/me` too,
+        # but its methods are not those of the path the spec declares.
+        routes = request.app.state.api_routes
+        path = request.url.path
+        first = next((route for route in routes if route.path_regex.match(path)), None)
         methods = {
             method
-            for route in request.app.state.api_routes
-            if route.path_regex.match(request.url.path)
+            for route in routes
+            if first is not None and route.path == first.path
             for method in route.methods
         }
         headers["Allow"] = ", ".join(sorted(methods))

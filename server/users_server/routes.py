@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from .auth import Principal
 from .clock import parse_instant
+from .headers import bounded_header
 from .listing import Filters, fingerprint, parse_sort
 from .models import parse_body
 from .problems import ApiError, FieldError, validation_error
@@ -187,9 +188,9 @@ async def update_user(user_id: str, request: Request, principal: Authenticated) 
     principal.require_manager("update users")
     _check_user_id(user_id)
     state = _state(request)
-    if_match = request.headers.get("if-match") or None
 
     def update(body: bytes) -> Response:
+        if_match = bounded_header(request.headers, "if-match", state.schema.headers)
         sent = changes(parse_body(body, state.bodies.update))
         return _user_response(state.users.update(user_id, sent, if_match))
 

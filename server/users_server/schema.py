@@ -99,6 +99,9 @@ class ApiSchema:
     roles: tuple[str, ...]
     statuses: tuple[str, ...]
     list_users: QueryParameters
+    # Lower-cased name -> bounds of each header parameter in #/components/parameters
+    # (Idempotency-Key, If-Match): FastAPI does not read these headers, the handlers do.
+    headers: Mapping[str, Limits]
 
 
 def load_schema(path: Path | None = None) -> ApiSchema:
@@ -133,6 +136,7 @@ def _load(path: Path, mtime_ns: int, size: int) -> ApiSchema:
         roles=reader.enum("UserRole"),
         statuses=reader.enum("UserStatus"),
         list_users=reader.query("listUsers"),
+        headers=reader.header_limits(),
     )
 
 
@@ -175,6 +179,16 @@ class _Reader:
             except SpecError as exc:
                 unreadable[name] = str(exc)
         return QueryParameters(operation_id, tuple(parameters), unreadable)
+
+    def header_limits(self) -> dict[str, Limits]:
+        components = (self._document.get("components") or {}).get("parameters") or {}
+        return {
+            parameter["name"].lower(): _limits(f"parameters.{key}", parameter.get("schema") or {})
+            for key, parameter in components.items()
+            if isinstance(parameter, dict)
+            and parameter.get("in") == "header"
+            and isinstance(parameter.get("name"), str)
+        }
 
     def _operation(self, operation_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
         for path_item in (self._document.get("paths") or {}).values():

@@ -73,7 +73,7 @@ class ServerState:
         self.faults = Faults()
         self.users = UserStore(self.db, table, self.clock, self.entropy, self.outbox)
         self.passwords = PasswordResets(self.db, self.clock, self.entropy, self.outbox)
-        self.idempotency = Idempotency(self.db)
+        self.idempotency = Idempotency(self.db, self.schema.headers)
         self.auth = Authenticator(self.credentials, self._seed_user)
         self._seed_ids: dict[Seed, str] = {}
         cursor = self.schema.list_users.parameter("cursor")

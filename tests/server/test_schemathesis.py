@@ -1,13 +1,26 @@
 """Property-based conformance: every operation of openapi.yaml against the real server.
 
-Schemathesis generates requests from the contract, valid and invalid ones
-(its examples, coverage and fuzzing phases), sends them over HTTP with the
-owner's credential, and checks that each answer is one the contract allows:
-a documented status, content type, headers and body, and never a server error.
+Schemathesis generates requests from the contract, valid and invalid ones, sends
+them over HTTP with the owner's credential, and runs every one of its checks on
+each answer: a documented status, content type, headers and body, never a server
+error, invalid data refused and valid data accepted, the right `Allow` on a 405,
+and in the stateful phase the links of the spec followed as workflows (a created
+user can be read, updated, invited and deleted; a deleted one is gone).
+
+Two runs, one configuration (schemathesis.toml next to this file):
+
+* `test_conformance`: the examples, coverage and fuzzing phases through the pytest
+  plugin, each case from the seeded state;
+* `test_battery`: the `schemathesis run` command, every phase (stateful included)
+  and every check, with a fixed seed, as `make conformance` runs it with a larger
+  budget (USERS_CONFORMANCE_EXAMPLES).
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,35 +28,18 @@ import httpx2
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 from users_server import Settings
 from users_server.background import run_server
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi.yaml"
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
-# Bounded so that the whole server suite stays well under a minute on two cores.
-MAX_EXAMPLES = 40
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+# Bounded so that the whole server suite stays well under two minutes on two cores;
+# `make conformance` raises it.
+MAX_EXAMPLES = int(os.environ.get("USERS_CONFORMANCE_EXAMPLES", "40"))
+# A fixed seed: CI runs the same cases every time, so a failure is a change, not luck.
+SEED = 1
 
-# Authenticating through the config (not by adding a header) tells Schemathesis
-# the security requirement is met, so it only sends other credentials on purpose.
-schema = schemathesis.openapi.from_path(
-    SPEC,
-    config=schemathesis.Config.from_dict(
-        {"auth": {"openapi": {"bearerAuth": {"bearer": "owner-token"}}}}
-    ),
-)
+schema = schemathesis.openapi.from_path(SPEC, config=schemathesis.Config.from_path(CONFIG))
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +58,34 @@ def server() -> Iterator[httpx2.Client]:
     suppress_health_check=list(HealthCheck),
     # No example database: a run does not depend on, or leave behind, earlier runs.
     database=None,
+    derandomize=True,
 )
 def test_conformance(case: schemathesis.Case, server: httpx2.Client) -> None:
     # Every case starts from the seeded state: otherwise the examples' fixed
     # Idempotency-Key and email make most later cases a 409 that checks nothing.
     server.post("/_test/reset").raise_for_status()
-    case.call_and_validate(base_url=str(server.base_url).rstrip("/"), checks=CHECKS)
+    # No `checks=`: every check the configuration enables, which is all of them.
+    case.call_and_validate(base_url=str(server.base_url).rstrip("/"))
+
+
+def test_battery(server: httpx2.Client) -> None:
+    server.post("/_test/reset").raise_for_status()
+    command = [
+        str(Path(sys.executable).with_name("schemathesis")),
+        f"--config-file={CONFIG}",
+        "--no-color",
+        "run",
+        str(SPEC),
+        f"--url={str(server.base_url).rstrip('/')}",
+        "--checks=all",
+        "--phases=examples,coverage,fuzzing,stateful",
+        f"--max-examples={MAX_EXAMPLES}",
+        f"--seed={SEED}",
+        "--generation-database=none",
+        # One worker: the same seed then sends the same requests in the same order.
+        "--workers=1",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    # The summary (phases, cases, failures, time), on screen with `pytest -s`.
+    print(result.stdout[result.stdout.rfind("SUMMARY") - 40 :])
+    assert result.returncode == 0, result.stdout + result.stderr

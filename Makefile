@@ -9,7 +9,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated api-snapshot lint test demo serve record regen-check spec-evolution clean bench bench-smoke
+.PHONY: help install generate check-generated api-snapshot lint test demo serve record regen-check spec-evolution conformance clean bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ record: $(STAMP) ## Re-record every cassette from the reference server (determin
 
 regen-check: $(STAMP) ## After editing openapi.yaml: regenerate, run the guards, re-record, report what changed
 	$(PY) scripts/regen_check.py
+
+conformance: $(STAMP) ## Every schemathesis check and phase (stateful too) on the server, 100 examples per operation
+	USERS_CONFORMANCE_EXAMPLES=$(or $(EXAMPLES),100) $(PY) -m pytest tests/server/test_schemathesis.py -p no:cacheprovider -q -s
 
 spec-evolution: $(STAMP) ## Rehearse the committed spec change (tests/spec_evolution) on a copy of the project
 	$(PY) -m pytest -m spec_evolution tests/spec_evolution

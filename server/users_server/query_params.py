@@ -11,12 +11,15 @@ with the Python type its code works with (`limit: int`, `role: list[str] |
 None`). That is behaviour, not a restated fact: the spec's kind must agree
 with it, and a type without None needs a default (or `required`) in the spec,
 else the server stops at start. A spec parameter the endpoint does not take
-is not declared, so it is ignored like any unknown one.
+(a filter the spec added before the server implements it) is declared too, so
+that a value the spec refuses is still a 422, and is then dropped: a valid
+value is ignored like an unknown parameter.
 """
 
 from __future__ import annotations
 
 import inspect
+import keyword
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, cast, get_args
 
@@ -62,12 +65,20 @@ def declare_query(endpoint: Endpoint, query: QueryParameters) -> Endpoint:
             raise SpecError(f"{where}: the server implements it, the spec has no such parameter")
         prop = query.parameters[position[parameter.name]]
         implemented.append(_declared(where, parameter, prop))
-    implemented.sort(key=lambda parameter: position[parameter.name])
+    taken = {parameter.name for parameter in [*others, *implemented]}
+    unimplemented = [
+        extra
+        for prop in query.parameters
+        if prop.name not in taken
+        and (extra := _unimplemented(f"{query.operation_id}.{prop.name}", prop)) is not None
+    ]
+    checked = sorted([*implemented, *unimplemented], key=lambda p: position[p.name])
+    dropped = {parameter.name for parameter in unimplemented}
 
     async def bound(**arguments: Any) -> Response:
-        return await endpoint(**arguments)
+        return await endpoint(**{k: v for k, v in arguments.items() if k not in dropped})
 
-    declared = signature.replace(parameters=[*others, *implemented])
+    declared = signature.replace(parameters=[*others, *checked])
     bound.__signature__ = declared  # type: ignore[attr-defined]
     return bound
 
@@ -91,6 +102,28 @@ def _declared(where: str, parameter: inspect.Parameter, prop: Property) -> inspe
     if default is None:
         value = value | None
     return parameter.replace(annotation=_Annotated[value, declaration], default=default)
+
+
+def _unimplemented(where: str, prop: Property) -> inspect.Parameter | None:
+    """A parameter only checked against the spec's bounds, its value unused; None
+    when FastAPI cannot take it as an argument name (it is then ignored, as before)."""
+    if not prop.name.isidentifier() or keyword.iskeyword(prop.name):
+        return None
+    try:
+        value, declaration = _value(where, prop)
+    except SpecError:
+        return None
+    if prop.required:
+        default: Any = inspect.Parameter.empty
+    else:
+        default = prop.default if prop.has_default else None
+        value = value | None
+    return inspect.Parameter(
+        prop.name,
+        inspect.Parameter.KEYWORD_ONLY,
+        annotation=_Annotated[value, declaration],
+        default=default,
+    )
 
 
 def _value(where: str, prop: Property) -> tuple[Any, Any]:

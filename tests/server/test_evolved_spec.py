@@ -197,6 +197,12 @@ def test_unimplemented_filter_is_ignored(client: httpx2.Client) -> None:
     assert filtered.json() == everyone
 
 
+def test_unimplemented_filter_still_has_the_specs_bounds(client: httpx2.Client) -> None:
+    # Ignored, but not unchecked: a value the spec refuses is a 422 like any other.
+    response = client.get("/v1/users", params={"x_timezone": ""}, headers=OWNER)
+    assert assert_problem(response, 422)["errors"][0]["field"] == "query.x_timezone"
+
+
 # -- the same requests against the repository's spec --------------------------
 
 

@@ -68,7 +68,7 @@ def test_conformance(case: schemathesis.Case, server: httpx2.Client) -> None:
     case.call_and_validate(base_url=str(server.base_url).rstrip("/"))
 
 
-def test_battery(server: httpx2.Client) -> None:
+def test_battery(server: httpx2.Client, tmp_path: Path) -> None:
     server.post("/_test/reset").raise_for_status()
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
@@ -85,7 +85,11 @@ def test_battery(server: httpx2.Client) -> None:
         # One worker: the same seed then sends the same requests in the same order.
         "--workers=1",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    # In a temporary folder: the command keeps a crash cache (.schemathesis/) in its
+    # working directory, and a run must neither depend on nor leave behind another.
+    result = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False
+    )
     # The figures (cases per phase, stateful scenarios and links, failures, time),
     # on screen with `pytest -s` (`make conformance`).
     print(result.stdout)

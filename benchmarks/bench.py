@@ -83,6 +83,7 @@ FIGURE_IDS = (
     "parse_page_vs_pydantic",
     "e2e_get",
     "e2e_list",
+    "e2e_load",
 )
 
 

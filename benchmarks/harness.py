@@ -55,6 +55,7 @@ class Config:
     e2e_rounds: int
     e2e_calls: int
     e2e_users: int
+    load_users: int  # created, updated and read by 64 clients at once
 
 
 FULL = Config(
@@ -71,6 +72,7 @@ FULL = Config(
     e2e_rounds=11,
     e2e_calls=40,
     e2e_users=300,
+    load_users=2000,
 )
 SMOKE = Config(
     import_rounds=2,
@@ -86,6 +88,7 @@ SMOKE = Config(
     e2e_rounds=1,
     e2e_calls=3,
     e2e_users=5,
+    load_users=128,
 )
 
 

@@ -44,6 +44,7 @@ FIGURES: dict[str, str | None] = {
     "parse_page_vs_pydantic": "<= 0.7",
     "e2e_get": None,
     "e2e_list": None,
+    "e2e_load": None,
 }
 PEER_ROWS = {
     "parse_page_pydantic": "pydantic",

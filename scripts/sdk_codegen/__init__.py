@@ -10,6 +10,7 @@ reaches users through `make generate` alone.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from . import render_builders, render_exports, render_params, render_requests, render_structs
@@ -23,7 +24,7 @@ _PACKAGE_DOC = '''"""Written by the project's generation step (scripts/sdk_codeg
 openapi.yaml, for the users_sdk facade: what each request takes (params),
 how to build it (requests), fast model builders (builders), a typed decode of
 responses that match the spec exactly (structs, with msgspec), and the names
-of the models (names, exports).
+of the models (names, exports), and which spec it all came from (source).
 """
 '''
 
@@ -42,6 +43,7 @@ def write(spec_path: Path, package_dir: Path) -> list[Path]:
         "structs.py": render_structs.render(spec),
         "names.py": render_exports.render_names(spec),
         "exports.py": render_exports.render_exports(spec),
+        "source.py": _render_source(spec_path),
     }
     written = []
     for name, text in modules.items():
@@ -49,3 +51,16 @@ def write(spec_path: Path, package_dir: Path) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+def _render_source(spec_path: Path) -> str:
+    # The installed SDK carries its spec (users_sdk.openapi); this digest is how a
+    # copy is proven to be the one these modules were written from.
+    digest = hashlib.sha256(spec_path.read_bytes()).hexdigest()
+    return (
+        '"""The spec this package was generated from."""\n\n'
+        "from __future__ import annotations\n\n"
+        "from typing import Final\n\n"
+        "# sha256 of the openapi.yaml bytes the generator read.\n"
+        f'SPEC_SHA256: Final = "{digest}"\n'
+    )

@@ -24,8 +24,10 @@ from typing import Any, Literal
 # No stubs for pyyaml in this environment (types-PyYAML is not a dependency).
 import yaml  # type: ignore[import-untyped]
 
-# The repository's openapi.yaml (server/users_server/schema.py -> the root).
-DEFAULT_SPEC = Path(__file__).resolve().parents[2] / "openapi.yaml"
+from users_sdk.openapi import spec_path
+
+# The openapi.yaml installed with users-sdk (the repository's, in a checkout).
+DEFAULT_SPEC = spec_path()
 # libyaml's loader when installed: the pure-Python one takes ~10x longer on this spec.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _REF_PREFIX = "#/components/"
@@ -105,7 +107,7 @@ class ApiSchema:
 
 
 def load_schema(path: Path | None = None) -> ApiSchema:
-    """The declarations of the spec at `path` (default: the repository's openapi.yaml).
+    """The declarations of the spec at `path` (default: users-sdk's openapi.yaml).
 
     Cached per file version: every app a test suite creates shares one parse.
     """

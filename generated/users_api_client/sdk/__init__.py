@@ -5,5 +5,5 @@
 openapi.yaml, for the users_sdk facade: what each request takes (params),
 how to build it (requests), fast model builders (builders), a typed decode of
 responses that match the spec exactly (structs, with msgspec), and the names
-of the models (names, exports).
+of the models (names, exports), and which spec it all came from (source).
 """

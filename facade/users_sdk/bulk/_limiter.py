@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from .. import _retries
 from .._exceptions import APIConnectionError, APIStatusError, UsersAPIError
 
-__all__ = ["MAX_WAIT", "AdaptiveLimit", "Retry", "retry_for"]
+__all__ = ["MAX_WAIT", "AdaptiveLimit", "retry_for", "throttle_wait"]
 
 THROTTLE_STATUSES = frozenset({429, 503})
 TRANSIENT_STATUSES = _retries.RETRYABLE_STATUSES - THROTTLE_STATUSES
@@ -92,26 +91,29 @@ class AdaptiveLimit:
             self._successes = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Retry:
-    seconds: float
-    throttled: bool  # a 429 or 503: the limit shrinks
+def throttle_wait(error: UsersAPIError, attempt: int = 1) -> float | None:
+    """For a 429 or 503: the wait the server asked for (Retry-After, seconds or
+    an HTTP date; else the backoff after attempt number `attempt`), at most
+    MAX_WAIT. None for other errors."""
+    if not isinstance(error, APIStatusError) or error.status_code not in THROTTLE_STATUSES:
+        return None
+    asked = _retries.retry_after(error.response.headers)
+    return min(_retries.backoff_delay(attempt) if asked is None else asked, MAX_WAIT)
 
 
-def retry_for(error: UsersAPIError, attempt: int, max_attempts: int) -> Retry | None:
-    """Whether attempt number `attempt` (1 for the first), which failed with
-    `error`, is tried again, and after how long; None when the error is final."""
+def retry_for(error: UsersAPIError, attempt: int, max_attempts: int) -> float | None:
+    """Seconds to wait before trying again after attempt number `attempt` (1
+    for the first) failed with `error`; None when the error is final."""
     if attempt >= max_attempts:
         return None
+    wait = throttle_wait(error, attempt)
+    if wait is not None:
+        return wait
     if isinstance(error, APIStatusError):
-        if error.status_code in THROTTLE_STATUSES:
-            asked = _retries.retry_after(error.response.headers)
-            wait = _retries.backoff_delay(attempt) if asked is None else asked
-            return Retry(min(wait, MAX_WAIT), throttled=True)
         if error.status_code not in TRANSIENT_STATUSES:
             return None  # 4xx: the row itself is wrong, sending it again would fail again
     elif not isinstance(error, APIConnectionError) or _retries.is_certificate_error(error):
         return None  # local input refused before sending, or a response outside the spec
     if attempt > MAX_TRANSIENT_RETRIES:
         return None
-    return Retry(_retries.backoff_delay(attempt), throttled=False)
+    return _retries.backoff_delay(attempt)

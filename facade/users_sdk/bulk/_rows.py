@@ -17,7 +17,7 @@ from .. import _validation as check
 from .._exceptions import InvalidArgumentError, InvalidArgumentTypeError, UsersAPIError
 from .._spec import CREATE_USER_BODY
 from ._keys import idempotency_key_for, invite_key_for
-from ._limiter import retry_for
+from ._limiter import retry_for, throttle_wait
 from ._results import RowResult, RowStatus
 
 if TYPE_CHECKING:
@@ -142,12 +142,13 @@ def _attempts(
         if outcome.error is None:
             pace.answered()
             return outcome
-        retry = retry_for(outcome.error, attempt, max_attempts)
-        if retry is None:
+        throttled = throttle_wait(outcome.error, attempt)
+        if throttled is not None:
+            pace.throttled(ticket, throttled)
+        wait = retry_for(outcome.error, attempt, max_attempts)
+        if wait is None:
             return outcome
-        if retry.throttled:
-            pace.throttled(ticket, retry.seconds)
-        yield Wait(retry.seconds)
+        yield Wait(wait)
 
 
 class RowJob:

@@ -23,6 +23,7 @@ from ._rows import Create, Invite, Outcome, Wait
 
 if TYPE_CHECKING:
     import anyio
+    import anyio.abc
 
     from .._response import APIResponse
 
@@ -68,23 +69,41 @@ class _TaskImport:
         self._client = client
         self._run = run
         self._room: anyio.Event | None = None  # set when a row finishes
+        self._group: anyio.abc.TaskGroup
+        self._failure: Exception | None = None
 
     async def run(self, rows: Iterable[object] | AsyncIterable[object]) -> ImportSummary:
         anyio = _lazy.anyio
-        limit = self._run.limit
         async with anyio.create_task_group() as group:
-            index = 0
-            async for row in _each(rows):
-                while (pause := limit.pause_left()) > 0 or not limit.has_room():
-                    if pause > 0:
-                        await anyio.sleep(pause)
-                    else:
-                        self._room = anyio.Event()
-                        await self._room.wait()
-                limit.start()
-                group.start_soon(self._row, index, row)
-                index += 1
+            self._group = group
+            try:
+                await self._feed(rows)
+            except Exception as error:  # from the rows: stop every row in flight
+                self._stop(error)
+        if self._failure is not None:
+            # Raised as it is, not inside the ExceptionGroup a task group would make.
+            raise self._failure
         return self._run.summary()
+
+    async def _feed(self, rows: Iterable[object] | AsyncIterable[object]) -> None:
+        anyio = _lazy.anyio
+        limit = self._run.limit
+        index = 0
+        async for row in _each(rows):
+            while (pause := limit.pause_left()) > 0 or not limit.has_room():
+                if pause > 0:
+                    await anyio.sleep(pause)
+                else:
+                    self._room = anyio.Event()
+                    await self._room.wait()
+            limit.start()
+            self._group.start_soon(self._row, index, row)
+            index += 1
+
+    def _stop(self, error: Exception) -> None:
+        if self._failure is None:
+            self._failure = error
+        self._group.cancel_scope.cancel()
 
     async def _row(self, index: int, row: object) -> None:
         run = self._run
@@ -100,7 +119,10 @@ class _TaskImport:
         progress = run.finished(job.result)
         if self._room is not None:
             self._room.set()
-        run.report(job.result, progress)
+        try:
+            run.report(job.result, progress)
+        except Exception as error:  # from a callback: the import stops with it
+            self._stop(error)
 
     async def _call(self, step: Create | Invite) -> Outcome:
         users = self._client.users

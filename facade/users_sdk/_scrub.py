@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -30,9 +31,10 @@ SECRET_HEADERS = {
     "proxy-authorization": "<TOKEN>",
 }
 # Request headers that differ between machines or runs and say nothing about the API.
-UNSTABLE_REQUEST_HEADERS = frozenset(
-    {"host", "user-agent", "accept-encoding", "connection", "content-length"}
-)
+UNSTABLE_REQUEST_HEADERS = frozenset({"host", "accept-encoding", "connection", "content-length"})
+# Of the User-Agent, only the SDK's own part is kept ("users-sdk/0.1.0", not the
+# Python version): the cassettes report says which SDK recorded a cassette.
+SDK_AGENT = re.compile(r"users-sdk/[^\s]+")
 # JSON fields (at any depth) and query parameters whose values are secrets.
 SECRET_FIELDS = {
     "password": "<REDACTED-PASSWORD>",
@@ -146,6 +148,11 @@ def _scrub_request(request: Any, keys: _IdempotencyKeys) -> Any:
     for name, value in dict(request.headers).items():
         lower = name.lower()
         if lower in UNSTABLE_REQUEST_HEADERS:
+            continue
+        if lower == "user-agent":
+            agent = SDK_AGENT.search(value if isinstance(value, str) else str(value))
+            if agent is not None:
+                headers[name] = agent.group(0)
             continue
         if lower in SECRET_HEADERS:
             headers[name] = SECRET_HEADERS[lower]

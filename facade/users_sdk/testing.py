@@ -12,8 +12,22 @@ by pytest automatically. It gives:
 - body matching that still works after scrubbing (``match_on`` includes
   ``users_sdk_body``, which compares scrubbed bodies);
 - ``users_client`` / ``async_users_client`` fixtures: in replay mode they need
-  no server and no credential; in record mode they read
-  ``USERS_API_BASE_URL`` and ``USERS_API_TOKEN`` (or ``USERS_API_KEY``);
+  no server and no credential; in record mode they talk to
+  ``USERS_API_BASE_URL`` with ``USERS_API_TOKEN`` (or ``USERS_API_KEY``) when
+  it is set, else to ``users_api_server``;
+- ``users_api_server``: the reference server, in this process on a free
+  loopback port, deterministic, with a fresh database per test (per module
+  with ``@pytest.mark.users_api_server(fresh="module")``); it needs
+  ``pip install "users-sdk[testing,server]"``;
+- every interaction a test records or replays checked against the spec this
+  SDK was generated from (operation, parameters, status, response body): a
+  mismatch fails the test, naming the cassette, the interaction and the field.
+  ``users_sdk_cassette_check = warn`` (ini) or
+  ``@pytest.mark.users_sdk_cassette_check("warn")`` makes it a
+  ``CassetteSpecWarning``; ``off`` turns it off;
+- ``pytest --users-sdk-cassettes-report``: after the run, the cassettes no test
+  used, the interactions the spec no longer allows, and the users-sdk version
+  each cassette was recorded with;
 - a failure when a replayed cassette has interactions the test never made
   (stale recordings), unless the ini option
   ``users_sdk_allow_unplayed_interactions = true`` is set.
@@ -29,25 +43,39 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator, Iterator
+import warnings
+from collections.abc import AsyncIterator, Generator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from . import _scrub
+from . import _cassette_check, _scrub, _testing_server
 from ._client import AsyncUsersClient, UsersClient
 from ._config import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
 from ._scrub import PLACEHOLDER_BASE_URL, scrub_body, scrub_cassette
+from ._testing_server import UsersApiServer
+from ._version import __version__
 
 __all__ = [
     "PLACEHOLDER_BASE_URL",
     "REPLAY_TOKEN",
+    "CassetteSpecWarning",
+    "UsersApiServer",
     "body_matcher",
     "scrub_cassette",
     "vcr_config",
 ]
 
 REPLAY_TOKEN = "replay-token"  # what the client sends in replay mode; never recorded
+_CHECK_MODES = ("error", "warn", "off")
+_REPORT_OPTION = "--users-sdk-cassettes-report"
+# Resolved paths of the cassette files loaded this session (the report's "used").
+_used_cassettes: set[Path] = set()
+
+
+class CassetteSpecWarning(UserWarning):
+    """A recorded interaction the spec does not allow, with the check set to warn."""
 
 
 def vcr_config(**additions: Any) -> dict[str, Any]:
@@ -72,6 +100,10 @@ class _ScrubbingPersister:
         self._inner = inner
 
     def load_cassette(self, cassette_path: str, serializer: Any) -> Any:
+        # pytest-recording's persister also loads the paths of `@pytest.mark.vcr("...")`.
+        for path in (cassette_path, *getattr(self._inner, "extra_paths", ())):
+            if os.path.isfile(path):
+                _used_cassettes.add(Path(path).resolve())
         return self._inner.load_cassette(cassette_path, serializer)
 
     def save_cassette(self, cassette_path: str, cassette_dict: Any, serializer: Any) -> None:
@@ -106,6 +138,41 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=False,
         help="users-sdk: do not fail a replayed test whose cassette has interactions it never made",
+    )
+    parser.addini(
+        "users_sdk_cassette_check",
+        default="error",
+        help="users-sdk: recorded interactions the spec does not allow: error (default), warn, off",
+    )
+    parser.addini(
+        "users_sdk_cassette_check_ignore",
+        type="linelist",
+        default=[],
+        help="users-sdk: URL paths (prefixes) outside the spec that the check leaves alone",
+    )
+    parser.addini(
+        "users_sdk_cassette_dirs",
+        type="paths",
+        default=[],
+        help="users-sdk: folders the cassettes report reads (default: the tests' cassettes/)",
+    )
+    parser.getgroup("users-sdk").addoption(
+        _REPORT_OPTION,
+        action="store_true",
+        default=False,
+        help="after the run: cassettes no test used, stale interactions, recording versions",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "users_sdk_cassette_check(mode): check this test's cassette against the spec: "
+        "error, warn or off",
+    )
+    config.addinivalue_line(
+        "markers",
+        'users_api_server(fresh="test"): a fresh reference-server database per "test" or "module"',
     )
 
 
@@ -143,6 +210,10 @@ def users_sdk_vcr_config() -> dict[str, Any]:
     return vcr_config()
 
 
+_CASSETTE = pytest.StashKey[Any]()
+_LOADED = pytest.StashKey[int]()
+
+
 @pytest.fixture(autouse=True)
 def _users_sdk_require_all_played(request: pytest.FixtureRequest) -> Iterator[None]:
     # A no-op unless pytest-recording runs: this plugin is installed with
@@ -151,6 +222,10 @@ def _users_sdk_require_all_played(request: pytest.FixtureRequest) -> Iterator[No
         yield
         return
     cassette = request.getfixturevalue("vcr")
+    if cassette is not None:
+        # The spec check (pytest_runtest_call) reads what was loaded, then what was added.
+        request.node.stash[_CASSETTE] = cassette
+        request.node.stash[_LOADED] = len(cassette.data)
     yield
     if (
         cassette is None
@@ -171,20 +246,111 @@ def _users_sdk_require_all_played(request: pytest.FixtureRequest) -> Iterator[No
     )
 
 
+def _check_mode(item: pytest.Item) -> str:
+    marker = item.get_closest_marker("users_sdk_cassette_check")
+    mode = str(marker.args[0] if marker and marker.args else item.config.getini(
+        "users_sdk_cassette_check"
+    )).strip().lower()  # fmt: skip
+    if mode not in _CHECK_MODES:
+        raise pytest.UsageError(
+            f"users_sdk_cassette_check is {mode!r}: use one of {', '.join(_CHECK_MODES)}"
+        )
+    return mode
+
+
+def _shown(config: pytest.Config, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(config.rootpath).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _check_interactions(item: pytest.Item, cassette: Any, start: int, advice: str) -> None:
+    mode = _check_mode(item)
+    if mode == "off":
+        return
+    exchanges = [
+        (index, _cassette_check.exchange_from_vcr(request, response))
+        for index, (request, response) in enumerate(cassette.data[start:], start=start + 1)
+    ]
+    found = _cassette_check.mismatches(
+        _shown(item.config, Path(cassette._path)),
+        exchanges,
+        item.config.getini("users_sdk_cassette_check_ignore"),
+    )
+    if not found:
+        return
+    message = "\n".join(mismatch.message(advice) for mismatch in found)
+    if mode == "warn":
+        warnings.warn(message, CassetteSpecWarning, stacklevel=1)
+    else:
+        pytest.fail(message, pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    cassette = item.stash.get(_CASSETTE, None)
+    if cassette is None:
+        return (yield)
+    loaded = item.stash[_LOADED]
+    # What was replayed is checked before the test runs: a stale answer would
+    # otherwise fail it with a puzzling error of its own.
+    _check_interactions(item, cassette, 0, _cassette_check.REPLAYED_ADVICE)
+    result = yield
+    _check_interactions(item, cassette, loaded, _cassette_check.RECORDED_ADVICE)
+    return result
+
+
+def _report_folders(session: pytest.Session) -> set[Path]:
+    configured = session.config.getini("users_sdk_cassette_dirs")
+    if configured:
+        return {Path(folder) for folder in configured}
+    # pytest-recording's default (<test dir>/cassettes/<module>/), and the folders
+    # of the cassettes that were loaded, with their `cassettes` parent folder.
+    folders = {Path(str(item.path)).parent / "cassettes" for item in session.items}
+    for path in _used_cassettes:
+        folders.add(path.parent)
+        if path.parent.parent.name == "cassettes":
+            folders.add(path.parent.parent)
+    return folders
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if not config.getoption(_REPORT_OPTION):
+        return
+    from ._cassette_report import render, scan
+
+    session = terminalreporter._session
+    folders = _report_folders(session) if session is not None else set()
+    entries = scan(
+        folders,
+        _used_cassettes,
+        lambda path: _shown(config, path),
+        config.getini("users_sdk_cassette_check_ignore"),
+    )
+    terminalreporter.section("users-sdk cassettes report")
+    for line in render(entries, __version__):
+        terminalreporter.write_line(line)
+
+
 def _client_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     if _record_mode(request) == "none":
         return {"base_url": PLACEHOLDER_BASE_URL, "token": REPLAY_TOKEN}
     base_url = os.environ.get(BASE_URL_ENV)
-    if not base_url:
+    if base_url:
+        _scrub.recorded_origins.add(_scrub.origin_of(base_url))
+        _scrub.recorded_secrets.update(
+            value for value in (os.environ.get(TOKEN_ENV), os.environ.get(API_KEY_ENV)) if value
+        )
+        return {}
+    if not _testing_server.server_available():
         pytest.fail(
-            f"recording needs a live API: set {BASE_URL_ENV} and {TOKEN_ENV} (or {API_KEY_ENV})",
+            f"recording needs an API: set {BASE_URL_ENV} and {TOKEN_ENV} (or {API_KEY_ENV}), "
+            "or pip install 'users-sdk[testing,server]' to record against users_api_server",
             pytrace=False,
         )
-    _scrub.recorded_origins.add(_scrub.origin_of(base_url))
-    _scrub.recorded_secrets.update(
-        value for value in (os.environ.get(TOKEN_ENV), os.environ.get(API_KEY_ENV)) if value
-    )
-    return {}
+    server: UsersApiServer = request.getfixturevalue("users_api_server")
+    return {"base_url": server.base_url, "token": server.token}
 
 
 def _no_sleep(seconds: float) -> None:
@@ -193,6 +359,35 @@ def _no_sleep(seconds: float) -> None:
 
 async def _no_async_sleep(seconds: float) -> None:
     return None
+
+
+@pytest.fixture(scope="session")
+def _users_sdk_running_server() -> Iterator[UsersApiServer]:
+    # One server for the session: a reset gives each test an empty database in
+    # milliseconds, where a new server would take a second.
+    with _testing_server.running_server() as server:
+        yield server
+
+
+@pytest.fixture
+def users_api_server(
+    request: pytest.FixtureRequest, _users_sdk_running_server: UsersApiServer
+) -> UsersApiServer:
+    """The reference server (base_url, token, api_key), with a fresh database for this
+    test, or for this module with ``@pytest.mark.users_api_server(fresh="module")``."""
+    server = _users_sdk_running_server
+    marker = request.node.get_closest_marker("users_api_server")
+    fresh = str(marker.kwargs.get("fresh", "test")) if marker else "test"
+    if fresh not in ("test", "module"):
+        raise pytest.UsageError(f'users_api_server(fresh={fresh!r}): use "test" or "module"')
+    scope = request.node if fresh == "test" else request.node.module
+    if server.fresh_for is not scope:
+        server.reset()
+        server.fresh_for = scope
+    # Whatever records through it, the cassettes show neither its address nor its keys.
+    _scrub.recorded_origins.add(_scrub.origin_of(server.base_url))
+    _scrub.recorded_secrets.update((server.token, server.api_key))
+    return server
 
 
 @pytest.fixture

@@ -11,12 +11,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import uvicorn
 
 from .app import create_app
 from .settings import Settings
+from .state import ServerState
 
 _START_TIMEOUT = 10.0
 
@@ -55,9 +56,24 @@ def uvicorn_config(settings: Settings, **options: object) -> uvicorn.Config:
     )
 
 
+@dataclass(frozen=True)
+class RunningServer:
+    base_url: str  # with the real port
+    # The server's own state: an in-process caller (users_sdk.testing's fixture)
+    # resets it directly, where an HTTP call would land in the test's cassette.
+    state: ServerState
+
+
 @contextmanager
 def run_server(settings: Settings) -> Iterator[str]:
     """Serve `settings` until the block ends; yields the base URL (with the real port)."""
+    with serve_in_thread(settings) as running:
+        yield running.base_url
+
+
+@contextmanager
+def serve_in_thread(settings: Settings) -> Iterator[RunningServer]:
+    """Serve `settings` from a background thread until the block ends."""
     sock = bind_socket(settings.host, settings.port)
     port = sock.getsockname()[1]
     try:
@@ -77,7 +93,7 @@ def run_server(settings: Settings) -> Iterator[str]:
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the users server did not start")
             time.sleep(0.01)
-        yield base_url(settings.host, port)
+        yield RunningServer(base_url(settings.host, port), config.app.state.server)
     finally:
         server.should_exit = True
         thread.join(timeout=_START_TIMEOUT)

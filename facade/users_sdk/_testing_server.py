@@ -1,0 +1,66 @@
+"""The reference server as a recording target: users_sdk.testing's `users_api_server`.
+
+It runs in the test process (a thread, a real loopback socket on a free port),
+in deterministic mode (counting ids, a stepping clock) and test mode (so that
+`reset()` can give each test a fresh database). Recording against it needs no
+live API and no environment variable, and records the same bytes every time.
+Installed with `pip install "users-sdk[testing,server]"`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ._exceptions import ConfigurationError
+
+__all__ = ["UsersApiServer", "running_server", "server_available"]
+
+_MISSING = (
+    "the users_api_server fixture needs the reference server: "
+    "pip install 'users-sdk[testing,server]'"
+)
+
+
+class UsersApiServer:
+    """A running reference server: where it listens and a credential it accepts."""
+
+    def __init__(self, base_url: str, token: str, api_key: str, state: Any) -> None:
+        self.base_url = base_url
+        self.token = token
+        self.api_key = api_key
+        # In-process, not over HTTP: VCR would record a reset into the test's cassette.
+        self._state = state
+        self.fresh_for: Any = None  # what the database was last reset for (a test or module)
+
+    def __repr__(self) -> str:
+        # The credentials stay out of a repr (test reports print fixtures' reprs).
+        return f"UsersApiServer(base_url={self.base_url!r})"
+
+    def reset(self) -> None:
+        """An empty database again: only the seeded users, every counter at zero."""
+        self._state.reset()
+
+
+def server_available() -> bool:
+    try:
+        import users_server  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@contextmanager
+def running_server() -> Iterator[UsersApiServer]:
+    """Start the reference server on 127.0.0.1 (a free port) until the block ends."""
+    try:
+        from users_server import Settings
+        from users_server.background import serve_in_thread
+    except ImportError as error:
+        raise ConfigurationError(f"{_MISSING} ({error})") from None
+    settings = Settings(host="127.0.0.1", port=0, deterministic=True, test_mode=True)
+    with serve_in_thread(settings) as running:
+        yield UsersApiServer(
+            running.base_url, settings.owner_token, settings.owner_api_key, running.state
+        )

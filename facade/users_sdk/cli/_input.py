@@ -1,0 +1,67 @@
+"""What a command reads besides its flags: `--data` bodies, a confirmation,
+and secrets (from stdin or a hidden prompt, never from argv).
+
+A command that would ask but has no terminal to ask on refuses (exit 2)
+instead of guessing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ._errors import UsageError
+
+__all__ = ["confirm", "read_data", "read_secrets"]
+
+
+def read_data(value: str | None) -> dict[str, Any]:
+    """`--data`: `@file.json`, `-` (stdin) or an inline JSON object."""
+    if value is None:
+        return {}
+    if value == "-":
+        text, source = sys.stdin.read(), "stdin"
+    elif value.startswith("@"):
+        path = Path(value[1:])
+        try:
+            text, source = path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"--data: cannot read {path}: {error}") from None
+    else:
+        text, source = value, "the inline value"
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise UsageError(f"--data: {source} is not JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"--data: {source} must hold a JSON object, not {type(data).__name__}")
+    return data
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    """Go on only if `--yes` was given or the user agrees at the terminal."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(f"{question.rstrip('?')}: refusing without --yes (no terminal to ask on)")
+    if not click.confirm(question, default=False, err=True):
+        raise UsageError("not confirmed; nothing was done")
+
+
+def read_secrets(*names: str) -> list[str]:
+    """One value per name: a hidden prompt on a terminal, else one line of stdin each."""
+    if sys.stdin.isatty():
+        return [
+            click.prompt(name, hide_input=True, confirmation_prompt=i == len(names) - 1, err=True)
+            for i, name in enumerate(names)
+        ]
+    lines = sys.stdin.read().splitlines()
+    values = lines[: len(names)]  # as typed: a password may begin or end with a space
+    if len(values) < len(names) or not all(values):
+        wanted = ", then ".join(names)
+        raise UsageError(f"stdin must hold {len(names)} lines: {wanted}")
+    return values

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib
 import inspect
 import sys
 import typing
@@ -74,7 +75,29 @@ def snapshot() -> str:
         lines.append(f"class resources.users.{cls.__name__}")
         lines += _members(cls)
     lines += _testing_module()
+    for module in _PUBLIC_SUBMODULES:
+        lines += _submodule(module)
     return "\n".join(lines) + "\n"
+
+
+# Public modules imported on demand (not re-exported by users_sdk).
+_PUBLIC_SUBMODULES = ("bulk", "openapi")
+
+
+def _submodule(name: str) -> list[str]:
+    module = importlib.import_module(f"users_sdk.{name}")
+    lines = [f"module {name}"]
+    for member in sorted(module.__all__):
+        value = inspect.unwrap(getattr(module, member))  # functools.cache keeps __wrapped__
+        if inspect.isfunction(value):
+            lines.append(f"    def {member}{inspect.signature(value)}")
+        elif inspect.isclass(value):
+            bases = ", ".join(b.__name__ for b in value.__bases__)
+            lines.append(f"    class {member}({bases})")
+            lines += ["    " + line for line in _members(value)]
+        else:
+            lines.append(f"    {member} = {value!r}")
+    return lines
 
 
 def _testing_module() -> list[str]:

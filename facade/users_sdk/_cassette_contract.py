@@ -134,7 +134,7 @@ class Contract:
         for status, raw in spec.get("responses", {}).items():
             content = self._deref(raw).get("content", {})
             responses[str(status).upper()] = {
-                media.lower(): self._compiler.compile(body.get("schema", {}))
+                media.lower(): self._compiler.build(body.get("schema", {}))
                 for media, body in content.items()
             }
         return _Operation(f"{method.upper()} {template}", parameters, responses)
@@ -151,7 +151,7 @@ class Contract:
             required=bool(spec.get("required", location == "path")),
             array=array,
             kind=kind if isinstance(kind, str) else "string",
-            check=self._compiler.compile(spec.get("schema", {})),
+            check=self._compiler.build(spec.get("schema", {})),
         )
 
     def _route(self, method: str, path: str) -> tuple[_Operation, dict[str, str]] | None:

@@ -1,6 +1,6 @@
 """JSON Schema checks (the OpenAPI 3.1 subset the spec uses), compiled once per schema.
 
-`SchemaCompiler(resolve).compile(schema)` turns a schema into a function that appends a
+`SchemaCompiler(resolve).build(schema)` turns a schema into a function that appends a
 `Problem` for each way a value breaks it. The record/replay plugin runs one per
 recorded body, so the checks are closures built once (a `$ref` is compiled
 once, however often it is used), and a path is only formatted for a problem.
@@ -130,7 +130,7 @@ class SchemaCompiler:
         self._resolve = resolve
         self._refs: dict[str, Check] = {}
 
-    def compile(self, schema: Mapping[str, Any] | bool) -> Check:
+    def build(self, schema: Mapping[str, Any] | bool) -> Check:
         if schema is True or schema == {}:
             return _accept
         if schema is False:
@@ -154,7 +154,7 @@ class SchemaCompiler:
             # Set before compiling: a recursive schema refers to itself through this.
             slot: list[Check] = []
             self._refs[ref] = lambda value, path, problems: slot[0](value, path, problems)
-            compiled = self.compile(self._resolve(ref))
+            compiled = self.build(self._resolve(ref))
             slot.append(compiled)
             self._refs[ref] = compiled
         return compiled
@@ -177,15 +177,15 @@ class SchemaCompiler:
             checks.append(self._object_check(schema))
         for keyword, combine in (("anyOf", _any_of), ("oneOf", _one_of)):
             if keyword in schema:
-                checks.append(combine([self.compile(option) for option in schema[keyword]]))
+                checks.append(combine([self.build(option) for option in schema[keyword]]))
         for part in schema.get("allOf", ()):
-            checks.append(self.compile(part))
+            checks.append(self.build(part))
         if "if" in schema:
             checks.append(self._conditional(schema))
         return checks
 
     def _array_check(self, schema: Mapping[str, Any]) -> Check:
-        items = self.compile(schema.get("items", True))
+        items = self.build(schema.get("items", True))
         low, high = schema.get("minItems", 0), schema.get("maxItems", math.inf)
 
         def array(value: Any, path: Path, problems: list[Problem]) -> None:
@@ -200,10 +200,10 @@ class SchemaCompiler:
         return array
 
     def _object_check(self, schema: Mapping[str, Any]) -> Check:
-        properties = {name: self.compile(sub) for name, sub in schema.get("properties", {}).items()}
+        properties = {name: self.build(sub) for name, sub in schema.get("properties", {}).items()}
         required = tuple(schema.get("required", ()))
         extra = schema.get("additionalProperties", True)
-        extra_check = self.compile(extra) if isinstance(extra, Mapping) else None
+        extra_check = self.build(extra) if isinstance(extra, Mapping) else None
         closed = extra is False
         low, high = schema.get("minProperties", 0), schema.get("maxProperties", math.inf)
 
@@ -228,9 +228,9 @@ class SchemaCompiler:
         return obj
 
     def _conditional(self, schema: Mapping[str, Any]) -> Check:
-        condition = self.compile(schema["if"])
-        then = self.compile(schema.get("then", True))
-        otherwise = self.compile(schema.get("else", True))
+        condition = self.build(schema["if"])
+        then = self.build(schema.get("then", True))
+        otherwise = self.build(schema.get("else", True))
 
         def conditional(value: Any, path: Path, problems: list[Problem]) -> None:
             probe: list[Problem] = []

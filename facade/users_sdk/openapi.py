@@ -24,7 +24,7 @@ from users_api_client.sdk.source import SPEC_SHA256
 
 from ._exceptions import ConfigurationError
 
-__all__ = ["SPEC_SHA256", "load_spec", "spec_path"]
+__all__ = ["load_spec", "spec_path"]
 
 _SPEC_NAME = "openapi.yaml"
 _HERE = Path(__file__).resolve().parent

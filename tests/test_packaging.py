@@ -1,7 +1,9 @@
-"""One wheel, two import packages, typed, installable into an empty virtual environment."""
+"""One wheel, three import packages, typed, installable into an empty virtual environment;
+with its extras, a user's suite records against the bundled server and replays offline."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import subprocess
@@ -32,13 +34,17 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_wheel_ships_both_packages_typed_and_nothing_else(wheel: Path) -> None:
-    names = zipfile.ZipFile(wheel).namelist()
+def test_wheel_ships_its_packages_typed_and_its_spec(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    names = archive.namelist()
     top_level = {name.split("/")[0] for name in names if not name.startswith("users_sdk-")}
-    assert top_level == {"users_sdk", "users_api_client"}
+    assert top_level == {"users_sdk", "users_api_client", "users_server"}
+    assert archive.read("users_sdk/openapi.yaml") == (ROOT / "openapi.yaml").read_bytes()
     for required in (
         "users_sdk/__init__.py",
         "users_sdk/py.typed",
+        "users_server/__init__.py",
+        "users_server/py.typed",
         "users_api_client/__init__.py",
         "users_api_client/py.typed",
         "users_api_client/api/users/get_user.py",
@@ -101,3 +107,41 @@ def test_pip_install_into_an_empty_venv_gives_both_import_packages(
     installed = {package["name"].lower() for package in json.loads(listed.stdout)}
     assert {"users-sdk", "httpx2", "httpcore2"} <= installed
     assert not installed & {"httpx", "httpcore"}, installed
+
+
+def test_a_user_suite_records_against_the_bundled_server_and_replays_offline(
+    wheel: Path, tmp_path: Path
+) -> None:
+    """The issue's Verify, in a fresh venv: `pip install "users-sdk[testing,server]"`,
+    a three-test suite records with no environment variable, replays with the
+    network blocked, and fails naming the field once a cassette is edited."""
+    from test_cassettes_stay_honest import EDITED, STALE_MESSAGE, USER_SUITE, drop_field
+
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=True)
+    python = str(environment / "bin" / "python")
+    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run(
+        [*pip, f"{wheel}[testing,server]"], check=True, capture_output=True, env=VENV_ENV
+    )
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "test_app.py").write_text(USER_SUITE, encoding="utf-8")
+    env = {k: v for k, v in VENV_ENV.items() if not k.startswith("USERS_API_")}
+
+    def pytest_run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [python, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
+            capture_output=True, text=True, cwd=suite, env=env, check=False,
+        )  # fmt: skip
+
+    recorded = pytest_run("--record-mode=once")
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+    assert "3 passed" in recorded.stdout
+    replayed = pytest_run("--block-network")
+    assert "3 passed" in replayed.stdout, replayed.stdout
+    drop_field(suite / EDITED, interaction=2, field="email")
+    stale = pytest_run("--block-network")
+    assert stale.returncode == 1
+    assert "1 failed, 2 passed" in stale.stdout
+    assert fnmatch.fnmatch(stale.stdout, STALE_MESSAGE), stale.stdout

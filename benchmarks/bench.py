@@ -23,8 +23,8 @@ Servers:
   figures; skipped with the reason when it cannot be imported.
 
 Modules: harness.py measures and reports; bench_import, bench_get,
-bench_pagination, bench_async, bench_parse and bench_e2e each make one group
-of figures; common.py holds what several groups share. This file is the
+bench_pagination, bench_async, bench_parse, bench_e2e and bench_bulk each make
+one group of figures; common.py holds what several groups share. This file is the
 command line.
 
 Prints a Markdown table and writes every figure to benchmarks/results.json.
@@ -42,6 +42,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_async import bench_async  # noqa: E402
+from bench_bulk import bench_bulk  # noqa: E402
 from bench_e2e import bench_end_to_end  # noqa: E402
 from bench_get import bench_get  # noqa: E402
 from bench_import import bench_import  # noqa: E402
@@ -58,7 +59,7 @@ from harness import (  # noqa: E402
     write_results,
 )
 
-GROUPS = ("import", "get", "pagination", "async", "parse", "e2e")
+GROUPS = ("import", "get", "pagination", "async", "parse", "e2e", "bulk")
 
 # Every figure the JSON holds, in table order (the smoke test checks them all).
 FIGURE_IDS = (
@@ -84,6 +85,8 @@ FIGURE_IDS = (
     "e2e_get",
     "e2e_list",
     "e2e_load",
+    "bulk_import",
+    "bulk_export_memory",
 )
 
 
@@ -132,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.extend(bench_parse(config))
     if "e2e" in groups:
         rows.extend(bench_end_to_end(config))
+    if "bulk" in groups:
+        rows.extend(bench_bulk(config))
     rows.sort(key=lambda row: FIGURE_IDS.index(row["id"]))
 
     result = results(

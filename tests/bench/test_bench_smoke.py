@@ -45,6 +45,8 @@ FIGURES: dict[str, str | None] = {
     "e2e_get": None,
     "e2e_list": None,
     "e2e_load": None,
+    "bulk_import": None,
+    "bulk_export_memory": None,
 }
 PEER_ROWS = {
     "parse_page_pydantic": "pydantic",

@@ -2,6 +2,8 @@
 
 A failure for one user is reported and the others go on; nothing is created
 twice, because each create carries an idempotency key through its retries.
+For many users, examples/bulk/bulk_invitations.py does the same with
+`users_sdk.bulk`: concurrent, and resumable after a crash.
 """
 
 from __future__ import annotations

@@ -101,9 +101,12 @@ def import_users(
         with state_of(ctx).client() as client, progress_bar(progress, "import", total) as update:
 
             def on_progress(state: ImportProgress) -> None:
-                status = f"created {state.created} replayed {state.replayed} failed {state.failed}"
-                status += f" · {state.concurrency} in flight"
-                update(state.done, status=status + (" · throttled" if state.throttled else ""))
+                status = (
+                    f"{state.created} created, {state.replayed} replayed, {state.failed} failed"
+                )
+                if state.throttled:
+                    status += f"; throttled, {state.concurrency} at once"
+                update(state.done, status=status)
 
             summary = bulk.import_users(
                 client,

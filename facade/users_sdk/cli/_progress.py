@@ -39,16 +39,24 @@ def progress_bar(
         TimeElapsedColumn,
     )
     from rich.progress import Progress as RichProgress
+    from rich.table import Column
 
     console = Console(file=sys.stderr, force_terminal=wanted or None)
     bar = RichProgress(
         TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
+        BarColumn(bar_width=16),
+        MofNCompleteColumn(table_column=Column(no_wrap=True)),
         TimeElapsedColumn(),
-        TextColumn("{task.fields[status]}"),
+        # On a narrow terminal the status is cut, never the count.
+        TextColumn(
+            "{task.fields[status]}", table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1)
+        ),
         console=console,
         transient=False,
+        # rich would otherwise catch what is printed meanwhile, stdout's rows
+        # included, and show it above the bar, on stderr.
+        redirect_stdout=False,
+        redirect_stderr=False,
     )
     task = bar.add_task(description, total=total, status="")
 

@@ -127,8 +127,9 @@ def test_import_does_not_load_the_generated_models() -> None:
         "import sys, users_sdk; "
         "print(sorted(m for m in ('users_api_client.models', 'users_api_client.client', "
         "'users_api_client.sdk.builders', 'attrs', 'dateutil', 'asyncio', 'httpcore', "
-        "'httpcore2', 'httpx', "
-        "'anyio') if m in sys.modules))"
+        "'httpcore2', 'httpx', 'anyio', "
+        # The command line's libraries (users_sdk.cli): never loaded by the SDK.
+        "'typer', 'click', 'rich', 'users_sdk.cli') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True

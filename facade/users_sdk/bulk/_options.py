@@ -44,7 +44,7 @@ def checked_client(client: object, expected: type, name: str, twin: str) -> None
 
 
 def _a(name: str) -> str:
-    return f"an {name}" if name[0] in "AEIOU" else f"a {name}"
+    return f"an {name}" if name.startswith("Async") else f"a {name}"
 
 
 def checked_rows(rows: object, name: str, *, may_be_async: bool = False) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 import typing
-
-import attrs
+from typing import TYPE_CHECKING
 
 import users_sdk
 
 from .._spec import TYPES
+
+if TYPE_CHECKING:
+    import attrs
 
 __all__ = ["columns", "enum_fields", "table_columns"]
 
@@ -24,6 +26,8 @@ _EXTRA = "additional_properties"
 
 
 def _fields() -> list[attrs.Attribute[object]]:
+    import attrs  # with the models, on first use: not for `users-sdk --help`
+
     return [field for field in attrs.fields(users_sdk.User) if field.name != _EXTRA]
 
 

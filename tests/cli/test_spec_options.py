@@ -5,25 +5,13 @@ checked with its new field, filter and enum value, with no edit."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 import typer
-import yaml
+from guards.test_spec_surface import SPEC, resolve
 
 from users_sdk.cli._app import app
-
-SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "openapi.yaml").read_text("utf-8"))
-
-
-def resolve(node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        found: Any = SPEC
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            found = found[part]
-        node = found
-    return node
 
 
 def operation(operation_id: str) -> dict[str, Any]:

@@ -12,13 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._spec import Kind
+from .._validation import brief
 
-__all__ = ["CellError", "from_text", "to_text"]
+__all__ = ["OMIT", "CellError", "from_text", "json_object", "to_text"]
 
 _TRUE = frozenset({"true", "yes", "1", "on"})
 _FALSE = frozenset({"false", "no", "0", "off"})
-# Kinds whose values are JSON when written as text (CSV cells).
-_JSON_KINDS = frozenset({"list", "map", "model"})
 
 
 class CellError(ValueError):
@@ -59,17 +58,24 @@ def from_text(kind: Kind | None, text: str) -> Any:
             return _json(text, list, "a JSON array")
         return [item.strip() for item in text.split(",") if item.strip()]
     if name in ("map", "model"):
-        return _json(text, dict, "a JSON object")
+        return json_object(text)
     return text
+
+
+def json_object(text: str) -> dict[str, Any]:
+    """A JSON object (a cell, a line of JSON Lines, `--data`), or CellError."""
+    value = _json(text, dict, "a JSON object")
+    assert isinstance(value, dict)
+    return value
 
 
 def _json(text: str, expected: type, described: str) -> Any:
     try:
         value = json.loads(text)
     except ValueError:
-        raise CellError(f"{text!r} is not {described}") from None
+        raise CellError(f"{brief(text)} is not {described}") from None
     if not isinstance(value, expected):
-        raise CellError(f"{text!r} is not {described}")
+        raise CellError(f"{brief(text)} is not {described}")
     return value
 
 
@@ -82,7 +88,3 @@ def to_text(value: Any) -> str:
     if isinstance(value, list | tuple | Mapping):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return str(value)
-
-
-def is_json_kind(kind: Kind) -> bool:
-    return kind.kind in _JSON_KINDS

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -128,11 +127,9 @@ class ImportFile:
             if not text.strip():
                 continue
             try:
-                row = json.loads(text)
-            except ValueError as error:
-                raise UsageError(f"{self.path.name} line {line} is not JSON ({error})") from None
-            if not isinstance(row, dict):
-                raise UsageError(f"{self.path.name} line {line} is not a JSON object")
+                row = _cells.json_object(text)
+            except _cells.CellError as error:
+                raise UsageError(f"{self.path.name} line {line}: {error}") from None
             if REJECT_COLUMN not in CREATE_USER_BODY:
                 row.pop(REJECT_COLUMN, None)
             seen.update(dict.fromkeys(row))

@@ -7,13 +7,13 @@ instead of guessing.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from . import _cells
 from ._errors import UsageError
 
 __all__ = ["confirm", "read_data", "read_secrets"]
@@ -34,12 +34,9 @@ def read_data(value: str | None) -> dict[str, Any]:
     else:
         text, source = value, "the inline value"
     try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise UsageError(f"--data: {source} is not JSON ({error})") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"--data: {source} must hold a JSON object, not {type(data).__name__}")
-    return data
+        return _cells.json_object(text)
+    except _cells.CellError as error:
+        raise UsageError(f"--data: {source}: {error}") from None
 
 
 def confirm(question: str, *, yes: bool) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpx2
+import integration.conftest
 import pytest
 from users_server import Settings
 from users_server.background import run_server
@@ -23,32 +23,18 @@ def bulk_server() -> Iterator[str]:
         yield base_url
 
 
-class ServerControl:
-    """The reference server's test-mode endpoints (outside openapi.yaml)."""
-
-    def __init__(self, base_url: str) -> None:
-        self._http = httpx2.Client(base_url=base_url)
-
-    def reset(self) -> None:
-        self._http.post("/_test/reset").raise_for_status()
-
-    def queue_faults(self, status: int, count: int, retry_after: str | None = None) -> None:
-        body: dict[str, Any] = {"status": status, "count": count}
-        if retry_after is not None:
-            body["retry_after"] = retry_after
-        self._http.post("/_test/faults", json=body).raise_for_status()
+class ServerControl(integration.conftest.ServerControl):
+    """The test-mode endpoints of the integration tests, and two more."""
 
     def clear_faults(self) -> None:
         self._http.delete("/_test/faults").raise_for_status()
 
     def invitations(self) -> list[dict[str, Any]]:
+        """Every invitation "mailed" since the last reset, oldest first."""
         response = self._http.get("/_test/outbox", params={"kind": "invitation"})
         response.raise_for_status()
         messages: list[dict[str, Any]] = response.json()
         return messages
-
-    def close(self) -> None:
-        self._http.close()
 
 
 @pytest.fixture

@@ -127,7 +127,7 @@ def test_rows_are_read_lazily(client: UsersClient) -> None:
 def test_a_429_storm_shrinks_the_limit_and_the_import_completes(
     client: UsersClient, server: ServerControl
 ) -> None:
-    server.queue_faults(429, count=30, retry_after="0")
+    server.queue_fault(429, count=30, retry_after="0")
     progress: list[bulk.ImportProgress] = []
 
     summary = bulk.import_users(client, rows(N), import_id="storm", on_progress=progress.append)
@@ -142,7 +142,7 @@ def test_a_429_storm_shrinks_the_limit_and_the_import_completes(
 
 
 def test_retry_after_is_waited_for(client: UsersClient, server: ServerControl) -> None:
-    server.queue_faults(503, count=1, retry_after="1")
+    server.queue_fault(503, count=1, retry_after="1")
     started = time.perf_counter()
     summary = bulk.import_users(client, rows(1), import_id="patient")
     assert time.perf_counter() - started >= 0.9
@@ -152,7 +152,7 @@ def test_retry_after_is_waited_for(client: UsersClient, server: ServerControl) -
 def test_a_server_that_never_stops_throttling_ends_in_failed_rows(
     client: UsersClient, server: ServerControl
 ) -> None:
-    server.queue_faults(429, count=1000, retry_after="0")
+    server.queue_fault(429, count=1000, retry_after="0")
     summary = bulk.import_users(client, rows(5), import_id="never", max_attempts=3)
     assert (summary.failed, summary.created) == (5, 0)
     assert all(isinstance(r.error, RateLimitError) for r in summary.failures)
@@ -219,7 +219,7 @@ def test_a_failed_invitation_fails_the_row_and_keeps_the_user(client: UsersClien
 
 
 def test_no_secret_in_any_result_or_message(client: UsersClient, server: ServerControl) -> None:
-    server.queue_faults(429, count=1000, retry_after="0")
+    server.queue_fault(429, count=1000, retry_after="0")
     summary = bulk.import_users(client, [*rows(2), {"email": "x"}], import_id="s", max_attempts=2)
     server.clear_faults()
     summary2 = bulk.import_users(client, [{"email": "x"}], import_id="s2")
@@ -322,7 +322,7 @@ async def test_async_crash_then_rerun(async_client: AsyncUsersClient, client: Us
 async def test_async_429_storm_and_invitations(
     async_client: AsyncUsersClient, server: ServerControl
 ) -> None:
-    server.queue_faults(429, count=30, retry_after="0")
+    server.queue_fault(429, count=30, retry_after="0")
     progress: list[bulk.ImportProgress] = []
     hires = [{**row, "status": "invited"} for row in rows(50)]
     summary = await bulk.async_import_users(

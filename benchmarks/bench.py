@@ -23,9 +23,9 @@ Servers:
   figures; skipped with the reason when it cannot be imported.
 
 Modules: harness.py measures and reports; bench_import, bench_get,
-bench_pagination, bench_async, bench_parse, bench_e2e and bench_bulk each make
-one group of figures; common.py holds what several groups share. This file is the
-command line.
+bench_pagination, bench_async, bench_parse, bench_e2e, bench_bulk and
+bench_cassettes each make one group of figures; common.py holds what several
+groups share. This file is the command line.
 
 Prints a Markdown table and writes every figure to benchmarks/results.json.
 """
@@ -43,6 +43,7 @@ sys.path.insert(0, str(HERE))
 
 from bench_async import bench_async  # noqa: E402
 from bench_bulk import bench_bulk  # noqa: E402
+from bench_cassettes import bench_cassettes  # noqa: E402
 from bench_e2e import bench_end_to_end  # noqa: E402
 from bench_get import bench_get  # noqa: E402
 from bench_import import bench_import  # noqa: E402
@@ -59,7 +60,7 @@ from harness import (  # noqa: E402
     write_results,
 )
 
-GROUPS = ("import", "get", "pagination", "async", "parse", "e2e", "bulk")
+GROUPS = ("import", "get", "pagination", "async", "parse", "e2e", "bulk", "cassettes")
 
 # Every figure the JSON holds, in table order (the smoke test checks them all).
 FIGURE_IDS = (
@@ -87,6 +88,8 @@ FIGURE_IDS = (
     "e2e_load",
     "bulk_import",
     "bulk_export_memory",
+    "cassette_check_overhead",
+    "cassette_check_share",
 )
 
 
@@ -137,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.extend(bench_end_to_end(config))
     if "bulk" in groups:
         rows.extend(bench_bulk(config))
+    if "cassettes" in groups:
+        rows.extend(bench_cassettes(config))
     rows.sort(key=lambda row: FIGURE_IDS.index(row["id"]))
 
     result = results(

@@ -56,6 +56,7 @@ class Config:
     e2e_calls: int
     e2e_users: int
     load_users: int  # created, updated and read by 64 clients at once
+    cassette_rounds: int  # replays of the cassette suite, check on and off, each
 
 
 FULL = Config(
@@ -73,6 +74,7 @@ FULL = Config(
     e2e_calls=40,
     e2e_users=300,
     load_users=2000,
+    cassette_rounds=9,
 )
 SMOKE = Config(
     import_rounds=2,
@@ -89,6 +91,7 @@ SMOKE = Config(
     e2e_calls=3,
     e2e_users=5,
     load_users=128,
+    cassette_rounds=1,
 )
 
 

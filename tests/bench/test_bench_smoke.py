@@ -47,6 +47,8 @@ FIGURES: dict[str, str | None] = {
     "e2e_load": None,
     "bulk_import": None,
     "bulk_export_memory": None,
+    "cassette_check_overhead": "< 1.1",
+    "cassette_check_share": "< 0.1",
 }
 PEER_ROWS = {
     "parse_page_pydantic": "pydantic",

@@ -229,3 +229,19 @@ def test_the_console_script_and_python_m(server: str) -> None:
     assert done.returncode == 0
     assert "users" in done.stdout
     assert run_process(server, ["users", "me"]).exit_code == 0
+
+
+def test_ctrl_c_stops_an_import_with_exit_130_and_a_rerun_finishes_it(
+    server: str, tmp_path: Path
+) -> None:
+    rows = write_csv(tmp_path / "int.csv", people(1500, "int.example"))
+    process = start_process(server, ["users", "import", str(rows), "--progress"])
+    deadline = time.monotonic() + 30
+    while len(emails_at(server, "int.example")) < 100 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "users-sdk: interrupted; run the same" in stderr.rstrip().splitlines()[-1]
+    assert run_process(server, ["users", "import", str(rows)]).exit_code == 0
+    assert len(set(emails_at(server, "int.example"))) == 1500

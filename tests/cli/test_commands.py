@@ -228,3 +228,40 @@ def test_shell_completion_is_offered(cli: Any) -> None:
     assert run.exit_code == 0
     assert "complete" in run.stdout
     assert "users-sdk" in run.stdout.lower().replace("_", "-")
+
+
+def test_delete_asks_on_a_terminal(cli: Any, server: str, monkeypatch: Any) -> None:
+    from users_sdk.cli import _input
+
+    monkeypatch.setattr(_input, "_terminal", lambda: True)
+    user = create(cli, "--email", "asked@example.com")
+    declined = cli("users", "delete", user["id"], input="n\n")
+    assert "not confirmed" in declined.stderr
+    assert declined.exit_code == 2
+    assert user["email"] in {u["email"] for u in all_users(server)}
+    accepted = cli("users", "delete", user["id"], input="y\n")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert user["email"] not in {u["email"] for u in all_users(server)}
+
+
+def test_set_password_asks_hidden_on_a_terminal(cli: Any, server: str, monkeypatch: Any) -> None:
+    from users_sdk.cli import _input
+
+    monkeypatch.setattr(_input, "_terminal", lambda: True)
+    password = "typed at a hidden prompt 77"
+    cli("users", "reset-password", "viewer@example.com")
+    outbox = httpx2.get(f"{server}/_test/outbox", params={"kind": "password_reset"}).json()
+    token = outbox[-1]["token"]
+    run = cli("users", "set-password", input=f"{token}\n{password}\n{password}\n")
+    assert run.exit_code == 0, run.stderr
+    assert password not in run.stdout + run.stderr
+    assert token not in run.stdout + run.stderr
+
+
+def test_the_cli_needs_typer_and_rich_but_not_click() -> None:
+    import subprocess
+    import sys
+
+    probe = "import sys, users_sdk.cli._app; print('click' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"  # Typer carries its own Click; [cli] installs no other

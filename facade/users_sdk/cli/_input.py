@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import click
+import typer
 
 from . import _cells
 from ._errors import UsageError
@@ -39,21 +39,26 @@ def read_data(value: str | None) -> dict[str, Any]:
         raise UsageError(f"--data: {source}: {error}") from None
 
 
+def _terminal() -> bool:
+    """Whether someone can answer: stdin is a terminal."""
+    return sys.stdin.isatty()
+
+
 def confirm(question: str, *, yes: bool) -> None:
     """Go on only if `--yes` was given or the user agrees at the terminal."""
     if yes:
         return
-    if not sys.stdin.isatty():
+    if not _terminal():
         raise UsageError(f"{question.rstrip('?')}: refusing without --yes (no terminal to ask on)")
-    if not click.confirm(question, default=False, err=True):
+    if not typer.confirm(question, default=False, err=True):
         raise UsageError("not confirmed; nothing was done")
 
 
 def read_secrets(*names: str) -> list[str]:
     """One value per name: a hidden prompt on a terminal, else one line of stdin each."""
-    if sys.stdin.isatty():
+    if _terminal():
         return [
-            click.prompt(name, hide_input=True, confirmation_prompt=i == len(names) - 1, err=True)
+            typer.prompt(name, hide_input=True, confirmation_prompt=i == len(names) - 1, err=True)
             for i, name in enumerate(names)
         ]
     lines = sys.stdin.read().splitlines()

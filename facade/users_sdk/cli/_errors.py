@@ -2,7 +2,7 @@
 
 The SDK's messages say what to do in Python terms (`pass token=`); here each
 class of the error tree gets the command line's own advice instead. The exit
-codes are the CLI's contract (also in `--help` and the README):
+codes below are the CLI's contract, in `--help` (EXIT_CODES) and the README.
 """
 
 from __future__ import annotations

@@ -90,7 +90,8 @@ def _submodule(name: str) -> list[str]:
     for member in sorted(module.__all__):
         value = inspect.unwrap(getattr(module, member))  # functools.cache keeps __wrapped__
         if inspect.isfunction(value):
-            lines.append(f"    def {member}{inspect.signature(value)}")
+            keyword = "async def" if inspect.iscoroutinefunction(value) else "def"
+            lines.append(f"    {keyword} {member}{inspect.signature(value)}")
         elif inspect.isclass(value):
             bases = ", ".join(b.__name__ for b in value.__bases__)
             lines.append(f"    class {member}({bases})")

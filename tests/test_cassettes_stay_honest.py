@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from users_sdk import UsersClient
 from users_sdk._version import __version__
+from users_sdk.testing import UsersApiServer
 
 USER_SUITE = """
 import pytest
@@ -181,3 +183,21 @@ def test_a_module_can_share_one_database(user_suite: pytest.Pytester) -> None:
         """
     )
     run(user_suite, "--record-mode=once", "test_shared.py").assert_outcomes(passed=2)
+
+
+# ---- the fixture itself, in this process ------------------------------------------------
+
+
+def test_the_fixture_server_answers_resets_and_keeps_its_credentials_out_of_its_repr(
+    users_api_server: UsersApiServer,
+) -> None:
+    assert users_api_server.base_url.startswith("http://127.0.0.1:")
+    assert users_api_server.token not in repr(users_api_server)
+    assert users_api_server.api_key not in repr(users_api_server)
+    with UsersClient(base_url=users_api_server.base_url, api_key=users_api_server.api_key) as c:
+        assert c.users.me().role == "owner"
+        created = c.users.create(email="left.behind@example.com")
+        users_api_server.reset()
+        emails = [user.email for user in c.users.list()]
+        assert "left.behind@example.com" not in emails
+        assert c.users.create(email="again@example.com").id == created.id  # counters reset too

@@ -59,7 +59,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         "--spec",
         type=Path,
         default=_env("SPEC") or None,
-        help="the openapi.yaml to read the users' fields from (default: the one installed with users-sdk)",
+        help="the openapi.yaml to read the users' fields from (default: users-sdk's own)",
     )
     parser.add_argument(
         "--deterministic",

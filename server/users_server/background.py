@@ -12,8 +12,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import cast
 
 import uvicorn
+from fastapi import FastAPI
 
 from .app import create_app
 from .settings import Settings
@@ -93,7 +95,8 @@ def serve_in_thread(settings: Settings) -> Iterator[RunningServer]:
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the users server did not start")
             time.sleep(0.01)
-        yield RunningServer(base_url(settings.host, port), config.app.state.server)
+        app = cast(FastAPI, config.app)  # uvicorn_config's own create_app()
+        yield RunningServer(base_url(settings.host, port), app.state.server)
     finally:
         server.should_exit = True
         thread.join(timeout=_START_TIMEOUT)

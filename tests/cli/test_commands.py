@@ -138,11 +138,17 @@ def test_delete_refuses_without_a_terminal_and_yes(cli: Any, server: str) -> Non
     assert user["email"] not in {u["email"] for u in all_users(server)}
 
 
-def test_reset_and_set_password_from_stdin(cli: Any, server: str) -> None:
-    password = "a long new passphrase 9f3e"
+def requested_reset_token(cli: Any, server: str) -> str:
+    """`users reset-password`, then the token the server "mailed"."""
     assert cli("users", "reset-password", "viewer@example.com").exit_code == 0
     outbox = httpx2.get(f"{server}/_test/outbox", params={"kind": "password_reset"}).json()
-    reset_token = outbox[-1]["token"]
+    token: str = outbox[-1]["token"]
+    return token
+
+
+def test_reset_and_set_password_from_stdin(cli: Any, server: str) -> None:
+    password = "a long new passphrase 9f3e"
+    reset_token = requested_reset_token(cli, server)
     run = cli("users", "set-password", input=f"{reset_token}\n{password}\n")
     assert run.exit_code == 0, run.stderr
     assert password not in run.stdout + run.stderr
@@ -249,9 +255,7 @@ def test_set_password_asks_hidden_on_a_terminal(cli: Any, server: str, monkeypat
 
     monkeypatch.setattr(_input, "_terminal", lambda: True)
     password = "typed at a hidden prompt 77"
-    cli("users", "reset-password", "viewer@example.com")
-    outbox = httpx2.get(f"{server}/_test/outbox", params={"kind": "password_reset"}).json()
-    token = outbox[-1]["token"]
+    token = requested_reset_token(cli, server)
     run = cli("users", "set-password", input=f"{token}\n{password}\n{password}\n")
     assert run.exit_code == 0, run.stderr
     assert password not in run.stdout + run.stderr

@@ -201,3 +201,30 @@ def test_the_fixture_server_answers_resets_and_keeps_its_credentials_out_of_its_
         emails = [user.email for user in c.users.list()]
         assert "left.behind@example.com" not in emails
         assert c.users.create(email="again@example.com").id == created.id  # counters reset too
+
+
+def test_recording_an_answer_the_spec_does_not_allow_fails(user_suite: pytest.Pytester) -> None:
+    # The test-mode server answers `Prefer: code=418` with a 418, which no operation declares.
+    user_suite.makepyfile(
+        test_teapot="""
+        import httpx2
+        import pytest
+
+        @pytest.mark.vcr
+        def test_teapot(users_api_server):
+            response = httpx2.get(
+                users_api_server.base_url + "/v1/users/me",
+                headers={"Prefer": "code=418", "Authorization": "Bearer " + users_api_server.token},
+            )
+            assert response.status_code == 418
+        """
+    )
+    result = run(user_suite, "--record-mode=once", "test_teapot.py")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*cassette cassettes/test_teapot/test_teapot.yaml, interaction 1, GET /v1/users/me: "
+            "status 418 is not a response of this operation*; the API answered what the spec "
+            "users-sdk was generated from does not allow*"
+        ]
+    )

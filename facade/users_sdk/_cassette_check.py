@@ -61,7 +61,7 @@ def contract() -> Contract:
 def is_users_api(uri: str) -> bool:
     """Whether a recorded request went to the Users API (scrubbed, or being recorded)."""
     origin = _scrub.origin_of(uri)
-    return origin == _scrub.PLACEHOLDER_BASE_URL or origin in _scrub.recorded_origins
+    return origin == _scrub.PLACEHOLDER_BASE_URL or origin in _scrub.api_origins()
 
 
 def _lower(headers: Mapping[str, Any]) -> dict[str, str]:

@@ -65,7 +65,8 @@ def _known_secrets() -> list[str]:
     return sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True)
 
 
-def _origins() -> list[str]:
+def api_origins() -> list[str]:
+    """The origins rewritten to PLACEHOLDER_BASE_URL: the fixtures' and USERS_API_BASE_URL's."""
     origins = set(recorded_origins)
     base_url = os.environ.get(BASE_URL_ENV)
     if base_url:
@@ -115,7 +116,7 @@ def scrub_body(body: bytes | str | None) -> bytes | str | None:
 
 
 def scrub_uri(uri: str) -> str:
-    for origin in _origins():
+    for origin in api_origins():
         if uri.startswith(origin):
             uri = PLACEHOLDER_BASE_URL + uri[len(origin) :]
             break

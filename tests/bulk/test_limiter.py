@@ -154,3 +154,10 @@ def test_local_and_unexpected_errors_are_final() -> None:
     assert retry_for(InvalidArgumentError("bad"), 1, 10) is None
     response = httpx2.Response(200, request=httpx2.Request("POST", "http://users.test/v1/users"))
     assert retry_for(UnexpectedResponseError("html", response=response), 1, 10) is None
+
+
+def test_throttles_do_not_use_up_the_transient_retries() -> None:
+    # Attempt 6 of a row that met five 429s: its first 502 still gets its three retries.
+    waits = [retry_for(status_error(502), 5 + n, 100, transient=n) for n in (1, 2, 3, 4)]
+    assert all(wait is not None and wait > 0 for wait in waits[:3])
+    assert waits[3] is None

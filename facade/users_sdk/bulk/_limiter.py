@@ -101,11 +101,16 @@ def throttle_wait(error: UsersAPIError, attempt: int = 1) -> float | None:
     return min(_retries.backoff_delay(attempt) if asked is None else asked, MAX_WAIT)
 
 
-def retry_for(error: UsersAPIError, attempt: int, max_attempts: int) -> float | None:
+def retry_for(
+    error: UsersAPIError, attempt: int, max_attempts: int, transient: int | None = None
+) -> float | None:
     """Seconds to wait before trying again after attempt number `attempt` (1
-    for the first) failed with `error`; None when the error is final."""
+    for the first) failed with `error`; None when the error is final.
+    `transient` counts this call's transient failures so far, this one
+    included (default: every attempt was one); throttles do not use them up."""
     if attempt >= max_attempts:
         return None
+    transient = attempt if transient is None else transient
     wait = throttle_wait(error, attempt)
     if wait is not None:
         return wait
@@ -114,6 +119,6 @@ def retry_for(error: UsersAPIError, attempt: int, max_attempts: int) -> float | 
             return None  # 4xx: the row itself is wrong, sending it again would fail again
     elif not isinstance(error, APIConnectionError) or _retries.is_certificate_error(error):
         return None  # local input refused before sending, or a response outside the spec
-    if attempt > MAX_TRANSIENT_RETRIES:
+    if transient > MAX_TRANSIENT_RETRIES:
         return None
-    return _retries.backoff_delay(attempt)
+    return _retries.backoff_delay(transient)

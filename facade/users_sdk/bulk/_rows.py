@@ -134,7 +134,7 @@ def import_row(
 def _attempts(
     call: Create | Invite, max_attempts: int, pace: Pace
 ) -> Generator[Step, Outcome, Outcome]:
-    attempt = 0
+    attempt = transient = 0
     while True:
         attempt += 1
         ticket = pace.ticket()
@@ -145,7 +145,9 @@ def _attempts(
         throttled = throttle_wait(outcome.error, attempt)
         if throttled is not None:
             pace.throttled(ticket, throttled)
-        wait = retry_for(outcome.error, attempt, max_attempts)
+        else:
+            transient += 1  # only these use up the three transient retries
+        wait = retry_for(outcome.error, attempt, max_attempts, transient)
         if wait is None:
             return outcome
         yield Wait(wait)

@@ -16,6 +16,12 @@ from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 
+from .._exceptions import (
+    APIConnectionError,
+    AuthenticationError,
+    PermissionDeniedError,
+    UsersAPIError,
+)
 from . import _errors, _output, _user_fields
 from ._checkpoint import Checkpoint, checkpoint_path
 from ._commands import FILTERS, Output, Progress, users
@@ -79,17 +85,26 @@ def import_users(
     """
     from .. import bulk
 
+    if rejects is not None and rejects.exists() and rejects.resolve() == file.resolve():
+        raise _errors.UsageError(
+            f"--rejects {rejects} is the file being imported, and would overwrite it; "
+            "name another file"
+        )
     source = ImportFile(file, file_format(file, fmt))
     total = source.scan()
     import_id = import_id or default_import_id(file)
     rejected = RejectsFile(rejects, source.format, source.columns) if rejects else None
-    shown = 0
+    shown = succeeded = 0
 
     def on_result(result: RowResult) -> None:
-        nonlocal shown
+        nonlocal shown, succeeded
         if result.status != "failed":
+            succeeded += 1
             return
-        text = _errors.message(result.error) if result.error else "failed"
+        error = result.error
+        if error is not None and _stops_the_import(error, succeeded):
+            raise error
+        text = _errors.message(error) if error else "failed"
         if rejected is not None:
             rejected.add(result.row, text)
         elif shown < _SHOWN_FAILURES:
@@ -157,10 +172,23 @@ def export_users(
     from .. import bulk
 
     fmt = file_format(file, fmt)
+    if file.exists() and not file.is_file():
+        raise _errors.UsageError(
+            f"{file} is not a regular file: an export is cut back and resumed in place; "
+            "to stream users into a pipe, use `users-sdk users list --all --output jsonl`"
+        )
     sidecar = checkpoint_path(file)
     filters = FILTERS.values(spec)
     if resume:
         checkpoint = _resumable(Checkpoint.load(sidecar), file, fmt, filters)
+        if checkpoint.done:
+            sidecar.unlink(missing_ok=True)
+            typer.echo(
+                f"users-sdk: the export to {file} had finished ({checkpoint.rows} users); "
+                "nothing to resume",
+                err=True,
+            )
+            return
         stream = _reopened(file, checkpoint.size)
     else:
         checkpoint = Checkpoint(format=fmt, filters=filters)
@@ -179,10 +207,22 @@ def export_users(
                     writer.write(user.to_dict())
                 checkpoint.rows += len(page.users)
                 checkpoint.cursor = page.resume_cursor
+                # After the last page the cursor is None, which would also read as
+                # "from the start": `done` says a resume has nothing left to do.
+                checkpoint.done = page.resume_cursor is None
                 _commit(stream, checkpoint, sidecar)
                 update(checkpoint.rows)
     sidecar.unlink(missing_ok=True)  # finished: nothing left to resume
     typer.echo(f"exported {checkpoint.rows} users to {file}", err=True)
+
+
+def _stops_the_import(error: UsersAPIError, succeeded: int) -> bool:
+    """A failure no other row can escape: a refused credential, or an API that
+    cannot be reached (after the row's retries) before any row got through.
+    Reported as an API error (exit 1), not a partial import of nothing."""
+    if isinstance(error, AuthenticationError | PermissionDeniedError):
+        return True
+    return isinstance(error, APIConnectionError) and succeeded == 0
 
 
 def _resumable(checkpoint: Checkpoint, file: Path, fmt: str, filters: dict[str, Any]) -> Checkpoint:
@@ -210,8 +250,11 @@ def _created(file: Path) -> BinaryIO:
 
 def _reopened(file: Path, size: int) -> BinaryIO:
     """The export file cut back to its last whole page, positioned at its end."""
-    stream = file.open("r+b")
-    stream.truncate(size)
+    try:
+        stream = file.open("r+b")
+        stream.truncate(size)
+    except OSError as error:
+        raise _errors.UsageError(f"cannot resume {file}: {error.strerror or error}") from None
     stream.seek(size)
     return stream
 

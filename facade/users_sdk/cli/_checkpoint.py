@@ -34,6 +34,7 @@ class Checkpoint:
     cursor: str | None = None  # None: from the first page
     size: int = 0  # bytes of the export file that hold whole pages
     rows: int = 0
+    done: bool = False  # the last page is written (its cursor None is not "from the start")
     version: int = _VERSION
 
     def save(self, path: Path) -> None:

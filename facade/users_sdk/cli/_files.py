@@ -87,8 +87,12 @@ class ImportFile:
         reader = csv.reader(stream)
         header = next(reader, None)
         if header is None:
-            return
+            raise UsageError(
+                f"{self.path.name} is empty: a CSV import starts with a header line naming "
+                f"its columns ({', '.join(CREATE_USER_BODY)})"
+            )
         self.columns = [name.strip() for name in header]
+        self._check_columns(self.columns, where="")
         missing = [
             name
             for name, kind in CREATE_USER_BODY.items()
@@ -104,6 +108,22 @@ class ImportFile:
             if len(cells) > len(self.columns):
                 raise UsageError(f"{self.path.name} line {line}: more cells than the header has")
             yield line, self._converted(line, dict(zip(self.columns, cells, strict=False)))
+
+    def _check_columns(self, names: Sequence[str], *, where: str, noun: str = "column") -> None:
+        """Refuse what would lose data: a column twice (the last one would win), or
+        one no user has (the API would ignore it, in every row)."""
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise UsageError(
+                f"{self.path.name}{where}: the {noun} {', '.join(map(repr, twice))} "
+                "appears more than once; keep one"
+            )
+        unknown = [n for n in names if n not in CREATE_USER_BODY and n != REJECT_COLUMN]
+        if unknown:
+            raise UsageError(
+                f"{self.path.name}{where}: unknown {noun} {', '.join(map(repr, unknown))}; "
+                f"a user has {', '.join(CREATE_USER_BODY)}: rename it or leave it out"
+            )
 
     def _converted(self, line: int, cells: Mapping[str, str]) -> dict[str, Any]:
         row: dict[str, Any] = {}
@@ -132,6 +152,7 @@ class ImportFile:
                 raise UsageError(f"{self.path.name} line {line}: {error}") from None
             if REJECT_COLUMN not in CREATE_USER_BODY:
                 row.pop(REJECT_COLUMN, None)
+            self._check_columns(list(row), where=f" line {line}", noun="field")
             seen.update(dict.fromkeys(row))
             self.columns = list(seen)
             yield line, row

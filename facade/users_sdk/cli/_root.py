@@ -16,7 +16,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -41,8 +41,9 @@ class State:
     """What the root options set, for the commands (`typer.Context.obj`)."""
 
     base_url: str | None = None
-    token: str | None = None
-    api_key: str | None = None
+    # Out of the repr: a traceback with --debug, or a bug report, may show it.
+    token: str | None = field(default=None, repr=False)
+    api_key: str | None = field(default=None, repr=False)
     debug: bool = False
 
     def client(self) -> UsersClient:

@@ -52,12 +52,6 @@ class _Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.connections += 1
 
-    def finish(self) -> None:
-        super().finish()
-        state: PoolServer = self.server.state
-        with state.lock:
-            state.closed += 1
-
     def do_GET(self) -> None:
         state: PoolServer = self.server.state
         with state.lock:
@@ -82,9 +76,21 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _CountingServer(ThreadingHTTPServer):
+    state: PoolServer
+
+    def shutdown_request(self, request: Any) -> None:
+        # Counted once the socket is really shut: counted in the handler's finish(),
+        # a client could send its next request on a connection about to close
+        # (it did, on a loaded machine) and meet a RemoteProtocolError.
+        super().shutdown_request(request)
+        with self.state.lock:
+            self.state.closed += 1
+
+
 @contextmanager
 def pool_server(delay: float = 0.0, drop_after_response: bool = False) -> Iterator[PoolServer]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd = _CountingServer(("127.0.0.1", 0), _Handler)
     httpd.daemon_threads = True
     httpd.request_queue_size = 256
     state = PoolServer(
@@ -92,7 +98,7 @@ def pool_server(delay: float = 0.0, drop_after_response: bool = False) -> Iterat
         delay=delay,
         drop_after_response=drop_after_response,
     )
-    httpd.state = state  # type: ignore[attr-defined]
+    httpd.state = state
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

@@ -69,8 +69,10 @@ __all__ = [
 REPLAY_TOKEN = "replay-token"  # what the client sends in replay mode; never recorded
 _CHECK_MODES = ("error", "warn", "off")
 _REPORT_OPTION = "--users-sdk-cassettes-report"
-# Resolved paths of the cassette files loaded this session (the report's "used").
+# Resolved paths of the cassette files loaded this session (the report's "used"),
+# and the collected tests' cassette folders (where it looks for unused ones).
 _used_cassettes: set[Path] = set()
+_test_folders: set[Path] = set()
 
 
 class CassetteSpecWarning(UserWarning):
@@ -303,13 +305,19 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     return result
 
 
-def _report_folders(session: pytest.Session) -> set[Path]:
-    configured = session.config.getini("users_sdk_cassette_dirs")
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if session.config.getoption(_REPORT_OPTION):
+        # pytest-recording's default folder: <test dir>/cassettes/<module>/.
+        _test_folders.update(Path(str(item.path)).parent / "cassettes" for item in session.items)
+
+
+def _report_folders(config: pytest.Config) -> set[Path]:
+    configured = config.getini("users_sdk_cassette_dirs")
     if configured:
         return {Path(folder) for folder in configured}
-    # pytest-recording's default (<test dir>/cassettes/<module>/), and the folders
-    # of the cassettes that were loaded, with their `cassettes` parent folder.
-    folders = {Path(str(item.path)).parent / "cassettes" for item in session.items}
+    # The tests' default folders, and those of the cassettes that were loaded
+    # with their `cassettes` parent folder.
+    folders = set(_test_folders)
     for path in _used_cassettes:
         folders.add(path.parent)
         if path.parent.parent.name == "cassettes":
@@ -322,10 +330,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     from ._cassette_report import render, scan
 
-    session = terminalreporter._session
-    folders = _report_folders(session) if session is not None else set()
     entries = scan(
-        folders,
+        _report_folders(config),
         _used_cassettes,
         lambda path: _shown(config, path),
         config.getini("users_sdk_cassette_check_ignore"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -213,3 +215,27 @@ def test_a_502_after_a_run_of_429s_is_still_retried(client: UsersClient, api: Fa
     summary = bulk.import_users(client, [{"email": "a@x.example"}], import_id="t")
     assert (summary.created, summary.failed) == (1, 0)
     assert len(api.requests) == 9
+
+
+def test_an_import_stopped_by_a_callback_lets_the_calls_in_flight_end_first(
+    api: FakeApi,
+) -> None:
+    # The caller closes its client right after: a worker still sending would then
+    # open a connection that nothing closes (a ResourceWarning, seen in CI).
+    def slow(request: httpx2.Request) -> httpx2.Response:
+        time.sleep(0.2)
+        return api(request)
+
+    class Enough(Exception):
+        pass
+
+    def stop(result: bulk.RowResult) -> None:
+        raise Enough
+
+    http = httpx2.Client(transport=httpx2.MockTransport(slow))
+    with UsersClient(base_url="http://users.test", token=TOKEN, http_client=http) as client:
+        rows = [{"email": f"u{n}@x.example"} for n in range(50)]
+        with pytest.raises(Enough):
+            bulk.import_users(client, rows, import_id="stop", on_result=stop)
+        busy = [t.name for t in threading.enumerate() if t.name.startswith("users-sdk-import-")]
+    assert busy == []

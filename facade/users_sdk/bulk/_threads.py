@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,11 @@ __all__ = ["import_users"]
 
 # How often the calling thread looks up from waiting (for a pause to end).
 _POLL_SECONDS = 0.25
+# When the import stops on an error (a callback's, the rows'), the calls in
+# flight get this long, in all, to end before it is raised: the caller then
+# closes its client, and a worker still sending would open a connection the
+# closed pool never closes. Ctrl-C does not wait.
+_DRAIN_SECONDS = 5.0
 
 
 def import_users(
@@ -91,19 +97,29 @@ class _ThreadedImport:
             self._run.limit.answered()
 
     def run(self, rows: Iterator[object]) -> ImportSummary:
-        workers = self._run.limit.maximum
-        for number in range(workers):
-            name = f"users-sdk-import-{number}"
-            threading.Thread(target=self._work, name=name, daemon=True).start()
+        threads = [
+            threading.Thread(target=self._work, name=f"users-sdk-import-{number}", daemon=True)
+            for number in range(self._run.limit.maximum)
+        ]
+        for thread in threads:
+            thread.start()
         try:
             self._feed(rows)
-        except BaseException:
+        except BaseException as error:
             self._stop.set()
+            self._release(threads)
+            if not isinstance(error, KeyboardInterrupt):
+                deadline = time.monotonic() + _DRAIN_SECONDS
+                for thread in threads:
+                    thread.join(max(0.0, deadline - time.monotonic()))
             raise
-        finally:
-            for _ in range(workers):
-                self._jobs.put(None)
+        self._release(threads)
         return self._run.summary()
+
+    def _release(self, threads: list[threading.Thread]) -> None:
+        """Wake every worker waiting for a row, so that it ends."""
+        for _ in threads:
+            self._jobs.put(None)
 
     def _feed(self, rows: Iterator[object]) -> None:
         index, exhausted = 0, False

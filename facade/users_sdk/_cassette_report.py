@@ -18,6 +18,7 @@ from typing import Any
 
 from ._cassette_check import Mismatch, exchange_from_file, mismatches
 from ._scrub import SDK_AGENT
+from .openapi import read_yaml
 
 __all__ = ["CassetteEntry", "render", "scan"]
 
@@ -36,10 +37,7 @@ class CassetteEntry:
 
 def _load(path: Path) -> list[dict[str, Any]] | None:
     """The interactions of a VCR cassette file; None for a YAML file that is not one."""
-    import yaml  # type: ignore[import-untyped]
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(path.read_bytes(), Loader=loader)
+    data = read_yaml(path.read_bytes())
     interactions = data.get("interactions") if isinstance(data, dict) else None
     return interactions if isinstance(interactions, list) else None
 

@@ -217,7 +217,9 @@ _STALE = pytest.StashKey[bool]()  # failed the spec check: not run, so nothing w
 
 
 @pytest.fixture(autouse=True)
-def _users_sdk_require_all_played(request: pytest.FixtureRequest) -> Iterator[None]:
+def _users_sdk_cassette(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Hands the test's cassette to the spec check, then fails a replayed test that
+    left some of its interactions unplayed."""
     # A no-op unless pytest-recording runs: this plugin is installed with
     # users-sdk, also in suites that record with another tool (or not at all).
     if request.node.get_closest_marker("vcr") is None or not _recording_active(request.config):

@@ -12,6 +12,7 @@ import pytest
 
 from users_sdk import (
     AsyncUsersClient,
+    AuthenticationError,
     ConflictError,
     InvalidArgumentError,
     InvalidArgumentTypeError,
@@ -352,3 +353,13 @@ async def test_async_a_callback_error_stops_the_import_and_is_raised_as_is(
             async_client, rows(N), import_id="afull", on_progress=stop_at_ten
         )
     assert 10 <= len(emails(client)) <= 10 + bulk.DEFAULT_CONCURRENCY
+
+
+@pytest.mark.anyio
+async def test_async_a_refused_credential_stops_the_import(
+    bulk_server: str, client: UsersClient
+) -> None:
+    async with AsyncUsersClient(base_url=bulk_server, token="not-the-token") as stranger:
+        with pytest.raises(AuthenticationError):
+            await bulk.async_import_users(stranger, rows(200), import_id="stranger")
+    assert emails(client) == []

@@ -15,6 +15,7 @@ import pytest
 
 from users_sdk import (
     APIConnectionError,
+    AuthenticationError,
     InternalServerError,
     UnexpectedResponseError,
     UsersClient,
@@ -111,16 +112,39 @@ def test_connection_errors_are_retried_with_the_same_key(client: UsersClient, ap
     assert (len(api.requests), len(keys)) == (3, 1)
 
 
-def test_a_server_that_stays_down_fails_the_row(client: UsersClient, api: FakeApi) -> None:
+def test_a_server_down_from_the_start_stops_the_import(client: UsersClient, api: FakeApi) -> None:
     def drop(request: httpx2.Request) -> httpx2.Response:
         raise httpx2.ConnectError("connection refused", request=request)
 
     api.fail_next = [drop] * 10
-    summary = bulk.import_users(client, [{"email": "a@x.example"}], import_id="c")
-    (failure,) = summary.failures
-    assert isinstance(failure.error, APIConnectionError)
-    assert "check that http://users.test is reachable" in str(failure.error)
+    with pytest.raises(APIConnectionError, match=r"check that http://users\.test is reachable"):
+        bulk.import_users(client, [{"email": "a@x.example"}], import_id="c")
     assert len(api.requests) == 4  # the first attempt and three retries
+
+
+def test_a_server_that_goes_down_later_fails_the_rows_it_could_not_take(api: FakeApi) -> None:
+    def first_only(request: httpx2.Request) -> httpx2.Response:
+        if api.stored:
+            raise httpx2.ConnectError("connection refused", request=request)
+        return api(request)
+
+    http = httpx2.Client(transport=httpx2.MockTransport(first_only))
+    with UsersClient(base_url="http://users.test", token=TOKEN, http_client=http) as client:
+        rows = [{"email": "a@x.example"}, {"email": "b@x.example"}]
+        summary = bulk.import_users(client, rows, import_id="later", concurrency=1)
+    assert (summary.created, summary.failed) == (1, 1)
+    assert isinstance(summary.failures[0].error, APIConnectionError)
+
+
+def test_a_refused_credential_stops_the_import(client: UsersClient, api: FakeApi) -> None:
+    def refuse(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(401, json={"title": "Unauthorized", "status": 401})
+
+    api.fail_next = [refuse] * 50
+    rows = [{"email": f"u{n}@x.example"} for n in range(50)]
+    with pytest.raises(AuthenticationError):
+        bulk.import_users(client, rows, import_id="auth", concurrency=2)
+    assert len(api.requests) < 50  # it stopped, it did not send every row to be refused
 
 
 def test_a_500_is_retried_then_reported(client: UsersClient, api: FakeApi) -> None:

@@ -221,3 +221,18 @@ def test_agrees_with_openapi_core_on_every_field(exchange: Exchange) -> None:
     ]  # fmt: skip
     assert disagreements == []
     assert all(problems(v) for v in variants)  # every one of them is drift
+
+
+def test_a_recording_mismatch_quotes_no_credential(monkeypatch: pytest.MonkeyPatch) -> None:
+    from users_sdk import _scrub
+
+    secret = "tok_live_secret_0123456789"
+    monkeypatch.setattr(_scrub, "recorded_origins", {"http://127.0.0.1:5555"})
+    monkeypatch.setattr(_scrub, "recorded_secrets", {secret})
+    recording = dataclasses.replace(
+        with_body(GET_USER, lambda b: b.update(first_name=[secret])),
+        uri=GET_USER.uri.replace("http://users-api.test", "http://127.0.0.1:5555"),
+    )
+    [mismatch] = mismatches("c.yaml", [(1, recording)])
+    assert "'first_name' is ['<REDACTED>'], expected a string or null" in mismatch.message()
+    assert secret not in mismatch.message()

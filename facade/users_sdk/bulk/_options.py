@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import _validation as check
-from .._exceptions import InvalidArgumentError, InvalidArgumentTypeError
+from .._exceptions import (
+    APIConnectionError,
+    AuthenticationError,
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
+    PermissionDeniedError,
+    UsersAPIError,
+)
 from ._keys import checked_import_id
 from ._limiter import AdaptiveLimit
 from ._results import ImportProgress, ImportSummary, RowResult, Tally
@@ -139,6 +146,11 @@ class ImportRun:
         return self.tally.record(result, self.limit)
 
     def report(self, result: RowResult, progress: ImportProgress) -> None:
+        """Hand a finished row to the callbacks; raise the error that no other row
+        can escape (both drivers stop the import with what this raises)."""
+        error = result.error
+        if error is not None and _fatal(error, progress.created + progress.replayed):
+            raise error
         if self.on_result is not None:
             self.on_result(result)
         if self.on_progress is not None:
@@ -146,3 +158,13 @@ class ImportRun:
 
     def summary(self) -> ImportSummary:
         return self.tally.summary(self.limit)
+
+
+def _fatal(error: UsersAPIError, succeeded: int) -> bool:
+    """A refused credential fails every row alike, and so does an API that cannot
+    be reached (after the row's retries) before any row got through: sending the
+    rest would only take longer to say so. After a success, a connection failure
+    is one row's (the rows created stay; a rerun replays them)."""
+    if isinstance(error, AuthenticationError | PermissionDeniedError):
+        return True
+    return isinstance(error, APIConnectionError) and succeeded == 0

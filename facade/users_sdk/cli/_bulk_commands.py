@@ -16,12 +16,6 @@ from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 
-from .._exceptions import (
-    APIConnectionError,
-    AuthenticationError,
-    PermissionDeniedError,
-    UsersAPIError,
-)
 from . import _errors, _output, _user_fields
 from ._checkpoint import Checkpoint, checkpoint_path
 from ._commands import FILTERS, Output, Progress, users
@@ -94,17 +88,13 @@ def import_users(
     total = source.scan()
     import_id = import_id or default_import_id(file)
     rejected = RejectsFile(rejects, source.format, source.columns) if rejects else None
-    shown = succeeded = 0
+    shown = 0
 
     def on_result(result: RowResult) -> None:
-        nonlocal shown, succeeded
+        nonlocal shown
         if result.status != "failed":
-            succeeded += 1
             return
-        error = result.error
-        if error is not None and _stops_the_import(error, succeeded):
-            raise error
-        text = _errors.message(error) if error else "failed"
+        text = _errors.message(result.error) if result.error else "failed"
         if rejected is not None:
             rejected.add(result.row, text)
         elif shown < _SHOWN_FAILURES:
@@ -214,15 +204,6 @@ def export_users(
                 update(checkpoint.rows)
     sidecar.unlink(missing_ok=True)  # finished: nothing left to resume
     typer.echo(f"exported {checkpoint.rows} users to {file}", err=True)
-
-
-def _stops_the_import(error: UsersAPIError, succeeded: int) -> bool:
-    """A failure no other row can escape: a refused credential, or an API that
-    cannot be reached (after the row's retries) before any row got through.
-    Reported as an API error (exit 1), not a partial import of nothing."""
-    if isinstance(error, AuthenticationError | PermissionDeniedError):
-        return True
-    return isinstance(error, APIConnectionError) and succeeded == 0
 
 
 def _resumable(checkpoint: Checkpoint, file: Path, fmt: str, filters: dict[str, Any]) -> Checkpoint:

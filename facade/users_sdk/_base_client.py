@@ -8,12 +8,11 @@ configuration is checked in `_config.py`; errors are mapped in `_error_mapping.p
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias, TypeVar
 
 import httpx2
 
-from . import _retries
+from . import _lazy, _retries
 from ._config import ClientSettings, checked_timeout
 from ._error_mapping import error_for
 from ._exceptions import (
@@ -26,10 +25,10 @@ from ._exceptions import (
 from ._headers import Headers
 from ._legacy_httpx import LegacyAsyncClient, LegacyClient
 from ._logging import logger, redact_credentials
-from ._response import APIResponse, finish
-from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+from ._prepare import PreparedRequest
+from ._response import finish
+from ._types import NotGiven, TimeoutTypes
 
-_T = TypeVar("_T")
 _H = TypeVar("_H", httpx2.Client, httpx2.AsyncClient)
 _HTTP: TypeAlias = httpx2.Client | httpx2.AsyncClient | LegacyClient | LegacyAsyncClient
 
@@ -38,6 +37,8 @@ class BaseClient:
     """Request building and response handling shared by both clients."""
 
     _settings: ClientSettings
+    # The page a paginated operation answers with: SyncPage or AsyncPage.
+    _page_class: Any
     _default_headers: dict[str, str]
     _owns_http: bool = True  # False for an http_client the caller passed
     # True when the httpx2 client was made by this client with its default
@@ -95,30 +96,33 @@ class BaseClient:
             )
 
     def _request_timeout(self, timeout: TimeoutTypes | NotGiven) -> httpx2.Timeout:
-        if timeout is NOT_GIVEN or isinstance(timeout, NotGiven):
+        if isinstance(timeout, NotGiven):
             return self._settings.timeout
         try:
             return checked_timeout(timeout)
         except ConfigurationError as error:
             raise InvalidArgumentError(str(error)) from None
 
-    def _headers_for(self, args: Mapping[str, Any]) -> dict[str, str] | None:
-        extra: dict[str, str] | None = args.get("headers")
+    def _max_retries_for(self, prepared: PreparedRequest) -> int:
+        if isinstance(prepared.max_retries, NotGiven):
+            return self._settings.max_retries
+        return prepared.max_retries
+
+    def _headers_for(self, prepared: PreparedRequest) -> dict[str, str] | None:
+        extra = prepared.headers
         if self._http_has_default_headers:
             return extra or None
         return {**self._default_headers, **extra} if extra else self._default_headers
 
-    def _build_request(
-        self, http: _HTTP, args: Mapping[str, Any], timeout: httpx2.Timeout
-    ) -> httpx2.Request:
+    def _build_request(self, http: _HTTP, prepared: PreparedRequest) -> httpx2.Request:
         try:
             request = http.build_request(
-                args["method"],
-                self._settings.base_url + args["url"],
-                params=args.get("params"),
-                json=args.get("json"),
-                headers=self._headers_for(args),
-                timeout=timeout,
+                prepared.method,
+                self._settings.base_url + prepared.path,
+                params=prepared.params,
+                json=prepared.json,
+                headers=self._headers_for(prepared),
+                timeout=self._request_timeout(prepared.timeout),
             )
             if "x-api-key" in request.headers and type(request.headers) is httpx2.Headers:
                 # The request outlives the call (error.response.request,
@@ -134,7 +138,7 @@ class BaseClient:
                 InvalidArgumentTypeError if isinstance(error, TypeError) else InvalidArgumentError
             )
             raise kind(
-                f"{args['method'].upper()} {args['url']}: the request cannot be encoded "
+                f"{prepared.method} {prepared.path}: the request cannot be encoded "
                 f"({type(error).__name__}: {error}); every str must be valid Unicode (no lone "
                 "surrogates), and a body may only hold JSON values (str, int, finite float, "
                 "bool, None, list, dict with str keys)"
@@ -168,13 +172,13 @@ class BaseClient:
         self,
         request: httpx2.Request,
         retries_done: int,
+        max_retries: int,
         *,
         response: httpx2.Response | None = None,
         error: Exception | None = None,
     ) -> float | None:
         """How long to wait before sending `request` again, or None when this
         response or error is final. Shared by both clients' send loops; logs each retry."""
-        max_retries = self._settings.max_retries
         if retries_done >= max_retries:
             return None
         if response is not None:
@@ -197,11 +201,9 @@ class BaseClient:
         return delay
 
     def _finish(
-        self,
-        response: httpx2.Response,
-        parse: Callable[[httpx2.Response], _T],
-        retries_taken: int,
-    ) -> _T | APIResponse[_T]:
+        self, response: httpx2.Response, prepared: PreparedRequest, retries_taken: int
+    ) -> Any:
+        """The parsed value of a 2xx answer (an APIResponse in raw mode), or the SDK error."""
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d (%s, request_id=%s, retries=%d)",
@@ -212,10 +214,40 @@ class BaseClient:
                 response.headers.get("x-request-id"),
                 retries_taken,
             )
-        status = response.status_code
-        if 200 <= status < 300:
-            return finish(response, lambda: parse(response), retries_taken)
+        if 200 <= response.status_code < 300:
+            return finish(response, _Parse(self, prepared, response), retries_taken)
         raise error_for(response)
+
+    def _parse(self, prepared: PreparedRequest, response: httpx2.Response) -> Any:
+        """A 2xx answer by the shape its operation gives: nothing, a model or a page."""
+        operation = prepared.operation
+        if operation is None:
+            return _lazy.models.parse_cast(prepared.cast_to, response)
+        if operation.page is not None:
+            items, next_cursor, previous_cursor = _lazy.models.parse_page(operation.page, response)
+            return self._page_class(
+                items, cursor=prepared.cursor, next_cursor=next_cursor,
+                previous_cursor=previous_cursor, http_response=response,
+                client=self, request=prepared,
+            )  # fmt: skip
+        if operation.response is None:
+            return None
+        return _lazy.models.parse_model(operation.response, response)
+
+
+class _Parse:
+    """The parsing of one answer, run now or, in raw mode, when asked
+    (APIResponse.parse()). An object rather than a closure: it names what it holds."""
+
+    __slots__ = ("client", "prepared", "response")
+
+    def __init__(
+        self, client: BaseClient, prepared: PreparedRequest, response: httpx2.Response
+    ) -> None:
+        self.client, self.prepared, self.response = client, prepared, response
+
+    def __call__(self) -> Any:
+        return self.client._parse(self.prepared, self.response)
 
 
 def _elapsed(response: httpx2.Response) -> str:

@@ -11,24 +11,29 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Callable, Coroutine, Mapping
-from functools import cached_property
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, ParamSpec, Self, TypeVar
 
 import httpx2
+
+from users_api_client.sdk.call import Call
+from users_api_client.sdk.resources import AsyncResources, SyncResources
 
 from . import _lazy
 from ._base_client import BaseClient
 from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientSettings, tls_verify
 from ._http_clients import DefaultAsyncHttpx2Client, DefaultHttpx2Client
 from ._legacy_httpx import LegacyAsyncClient, LegacyClient, is_legacy_client, wrap, wrap_async
+from ._pagination import AsyncPage, AsyncPaginator, SyncPage
+from ._prepare import PreparedRequest, prepare, prepare_raw
+from ._response import APIResponse, to_async_raw_response, to_raw_response
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
-from .resources.users import AsyncUsers, Users
 
 __all__ = ["AsyncUsersClient", "UsersClient"]
 
 _T = TypeVar("_T")
+_P = ParamSpec("_P")
 
 
 async def _sleep_async(seconds: float) -> None:
@@ -37,7 +42,7 @@ async def _sleep_async(seconds: float) -> None:
     await _lazy.anyio.sleep(seconds)
 
 
-class UsersClient(BaseClient):
+class UsersClient(BaseClient, SyncResources):
     """A synchronous client of the Users API.
 
     Arguments not given are read from the environment: `USERS_API_BASE_URL`,
@@ -46,7 +51,12 @@ class UsersClient(BaseClient):
     >>> client = UsersClient(base_url="http://127.0.0.1:8000", token="owner-token")
     >>> client.max_retries
     2
+
+    Every tag of openapi.yaml is a resource (`client.users`); `request()`
+    reaches a path the spec does not describe.
     """
+
+    _page_class = SyncPage
 
     def __init__(
         self,
@@ -83,10 +93,6 @@ class UsersClient(BaseClient):
         else:
             self._http = self._checked_http_client(http_client, httpx2.Client)
         self._sleep: Callable[[float], None] = time.sleep
-
-    @cached_property
-    def users(self) -> Users:
-        return Users(self)
 
     def with_options(
         self,
@@ -125,42 +131,81 @@ class UsersClient(BaseClient):
     ) -> None:
         self.close()
 
-    def _request(
+    def request(
         self,
-        args: Mapping[str, Any],
-        parse: Callable[[httpx2.Response], _T],
+        method: str,
+        path: str,
         *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        cast_to: type[_T] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> _T:
-        """Send one operation, retrying where safe; the parsed value or an SDK error.
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """Call a path the SDK does not describe, with the same credentials,
+        retries, Idempotency-Key (POST, PATCH, DELETE), errors and redaction.
+
+        >>> client.request("GET", "/v1/users/me", cast_to=users_sdk.User)
+        >>> client.request("POST", "/v1/users", json={"email": "ada@example.com"})
+
+        Returns the decoded JSON (None for an empty answer), or with `cast_to`
+        (a model class such as users_sdk.User) that model.
+        """
+        prepared = prepare_raw(
+            method, path, params=params, json=json, headers=headers, cast_to=cast_to,
+            timeout=timeout, max_retries=max_retries,
+        )  # fmt: skip
+        return self._execute(prepared)
+
+    def _send(self, call: Call) -> Any:
+        """What a generated resource method hands its call to."""
+        return self._execute(prepare(call))
+
+    def _paginate(self, call: Call) -> SyncPage[Any]:
+        return self._fetch_page(prepare(call))
+
+    def _fetch_page(self, prepared: PreparedRequest) -> SyncPage[Any]:
+        """A page, for a resource's list or for a page asking for its neighbour."""
+        page: SyncPage[Any] = self._execute(prepared)
+        return page
+
+    def _raw_response(self, method: Callable[_P, _T]) -> Callable[_P, APIResponse[_T]]:
+        return to_raw_response(method)
+
+    def _execute(self, prepared: PreparedRequest) -> Any:
+        """Send one request, retrying where safe; the parsed value or an SDK error.
 
         Returns an APIResponse instead when called through `with_raw_response`.
         """
         self._check_open(self._http.is_closed)
-        request = self._build_request(self._http, args, self._request_timeout(timeout))
+        request = self._build_request(self._http, prepared)
+        max_retries = self._max_retries_for(prepared)
         retries = 0
         while True:
             try:
                 response = self._http.send(request)
             except (httpx2.HTTPError, httpx2.StreamError) as error:
-                delay = self._next_retry_delay(request, retries, error=error)
+                delay = self._next_retry_delay(request, retries, max_retries, error=error)
                 if delay is None:
                     raise self._transport_error(error, request) from error
             else:
-                delay = self._next_retry_delay(request, retries, response=response)
+                delay = self._next_retry_delay(request, retries, max_retries, response=response)
                 if delay is None:
-                    return self._finish(response, parse, retries)  # type: ignore[return-value]
+                    return self._finish(response, prepared, retries)
                 response.close()
             retries += 1
             self._sleep(delay)
 
 
-class AsyncUsersClient(BaseClient):
+class AsyncUsersClient(BaseClient, AsyncResources):
     """An asyncio client of the Users API; the twin of UsersClient.
 
     >>> async with AsyncUsersClient() as client:
     ...     user = await client.users.get("usr_0001")
     """
+
+    _page_class = AsyncPage
 
     def __init__(
         self,
@@ -198,10 +243,6 @@ class AsyncUsersClient(BaseClient):
             self._http = self._checked_http_client(http_client, httpx2.AsyncClient)
         self._sleep: Callable[[float], Coroutine[Any, Any, None]] = _sleep_async
 
-    @cached_property
-    def users(self) -> AsyncUsers:
-        return AsyncUsers(self)
-
     def with_options(
         self,
         *,
@@ -236,28 +277,62 @@ class AsyncUsersClient(BaseClient):
     ) -> None:
         await self.close()
 
-    async def _request(
+    async def request(
         self,
-        args: Mapping[str, Any],
-        parse: Callable[[httpx2.Response], _T],
+        method: str,
+        path: str,
         *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        cast_to: type[_T] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> _T:
-        """The async twin of UsersClient._request."""
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """Call a path the SDK does not describe; the async twin of UsersClient.request.
+
+        >>> me = await client.request("GET", "/v1/users/me", cast_to=users_sdk.User)
+        """
+        prepared = prepare_raw(
+            method, path, params=params, json=json, headers=headers, cast_to=cast_to,
+            timeout=timeout, max_retries=max_retries,
+        )  # fmt: skip
+        return await self._execute(prepared)
+
+    async def _send(self, call: Call) -> Any:
+        """What a generated resource method hands its call to."""
+        return await self._execute(prepare(call))
+
+    def _paginate(self, call: Call) -> AsyncPaginator[Any]:
+        # Arguments are checked now; the first page is fetched when awaited or iterated.
+        return AsyncPaginator(self, prepare(call))
+
+    async def _fetch_page(self, prepared: PreparedRequest) -> AsyncPage[Any]:
+        page: AsyncPage[Any] = await self._execute(prepared)
+        return page
+
+    def _raw_response(
+        self, method: Callable[_P, Awaitable[_T]]
+    ) -> Callable[_P, Awaitable[APIResponse[_T]]]:
+        return to_async_raw_response(method)
+
+    async def _execute(self, prepared: PreparedRequest) -> Any:
+        """The async twin of UsersClient._execute."""
         self._check_open(self._http.is_closed)
-        request = self._build_request(self._http, args, self._request_timeout(timeout))
+        request = self._build_request(self._http, prepared)
+        max_retries = self._max_retries_for(prepared)
         retries = 0
         while True:
             try:
                 response = await self._http.send(request)
             except (httpx2.HTTPError, httpx2.StreamError) as error:
-                delay = self._next_retry_delay(request, retries, error=error)
+                delay = self._next_retry_delay(request, retries, max_retries, error=error)
                 if delay is None:
                     raise self._transport_error(error, request) from error
             else:
-                delay = self._next_retry_delay(request, retries, response=response)
+                delay = self._next_retry_delay(request, retries, max_retries, response=response)
                 if delay is None:
-                    return self._finish(response, parse, retries)  # type: ignore[return-value]
+                    return self._finish(response, prepared, retries)
                 await response.aclose()
             retries += 1
             await self._sleep(delay)

@@ -23,8 +23,9 @@ from typing import Any, TypeVar
 
 import httpx2
 
-from users_api_client.models import Invitation, Problem, User
-from users_api_client.sdk.builders import FIELD_ERROR, INVITATION, PROBLEM, USER, Shape
+from users_api_client.models import Problem
+from users_api_client.sdk.builders import FIELD_ERROR, PROBLEM, SHAPES, Shape
+from users_api_client.sdk.call import Page
 
 try:
     # The typed decode in C of responses that match the spec exactly (msgspec);
@@ -36,7 +37,10 @@ except ImportError:
 from . import _json
 from ._exceptions import UnexpectedResponseError
 
-__all__ = ["decode_json", "parse_invitation", "parse_problem", "parse_user", "parse_user_page"]
+__all__ = ["decode_json", "parse_cast", "parse_model", "parse_page", "parse_problem"]
+
+# The typed decode of each model that has one (none without msgspec).
+_DECODERS: dict[str, Callable[[bytes], Any]] = dict(structs.DECODERS) if structs else {}
 
 _T = TypeVar("_T")
 
@@ -60,12 +64,27 @@ def decode_json(response: httpx2.Response) -> Any:
         ) from None
 
 
-def parse_user(response: httpx2.Response) -> User:
-    return _parse_one(USER, structs.decode_user if structs else None, response)
+def parse_model(name: str, response: httpx2.Response) -> Any:
+    """The model `name` (User, Invitation, ...) an operation answers with."""
+    return _parse_one(SHAPES[name], _DECODERS.get(name), response)
 
 
-def parse_invitation(response: httpx2.Response) -> Invitation:
-    return _parse_one(INVITATION, structs.decode_invitation if structs else None, response)
+def parse_cast(cast_to: Any, response: httpx2.Response) -> Any:
+    """client.request(): the decoded JSON (None for no body), or the model `cast_to`."""
+    if cast_to is None:
+        return decode_json(response) if response.content else None
+    shape = SHAPES.get(cast_to.__name__)
+    if shape is not None and shape.model is cast_to:
+        return parse_model(cast_to.__name__, response)
+    data = decode_json(response)
+    try:
+        return cast_to.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
+        raise UnexpectedResponseError(
+            f"the answer is not a {cast_to.__name__} ({type(error).__name__}: {error})",
+            response=response,
+            body=data,
+        ) from None
 
 
 def _parse_one(
@@ -79,31 +98,39 @@ def _parse_one(
     return built if built is not None else _parse(shape, data, response)
 
 
-def parse_user_page(response: httpx2.Response) -> tuple[list[User], str | None, str | None]:
-    """The users of one page, its next cursor and its previous cursor."""
-    if structs is not None and (page := structs.decode_user_page(response.content)) is not None:
-        return page.items, page.next_cursor, page.previous_cursor
+def parse_page(page: Page, response: httpx2.Response) -> tuple[list[Any], str | None, str | None]:
+    """The items of one page, its next cursor and its previous cursor."""
+    decode = _DECODERS.get(page.model)
+    if decode is not None and (typed := decode(response.content)) is not None:
+        return (
+            getattr(typed, page.items),
+            getattr(typed, page.next_cursor),
+            getattr(typed, page.previous_cursor, None),
+        )
     data = decode_json(response)
     if not isinstance(data, dict):
         raise UnexpectedResponseError("a page must be a JSON object", response=response, body=data)
-    items = data.get("items")
+    items = data.get(page.items)
     if not isinstance(items, list):
-        raise UnexpectedResponseError("the page has no list of items", response=response, body=data)
-    next_cursor = data.get("next_cursor")
-    previous_cursor = data.get("previous_cursor")
-    for name, cursor in (("next_cursor", next_cursor), ("previous_cursor", previous_cursor)):
+        raise UnexpectedResponseError(
+            f"the page has no list of {page.items}", response=response, body=data
+        )
+    next_cursor = data.get(page.next_cursor)
+    previous_cursor = data.get(page.previous_cursor)
+    for name, cursor in ((page.next_cursor, next_cursor), (page.previous_cursor, previous_cursor)):
         if cursor is not None and not isinstance(cursor, str):
             raise UnexpectedResponseError(
                 f"{name} must be a string or null", response=response, body=data
             )
-    users = USER.build_list(items)
-    if users is None:  # an item does not match the spec: each one on its own
-        build = USER.build
-        users = [
-            user if (user := build(item)) is not None else _parse(USER, item, response)
+    shape = SHAPES[page.item]
+    models = shape.build_list(items)
+    if models is None:  # an item does not match the spec: each one on its own
+        build = shape.build
+        models = [
+            model if (model := build(item)) is not None else _parse(shape, item, response)
             for item in items
         ]
-    return users, next_cursor, previous_cursor
+    return models, next_cursor, previous_cursor
 
 
 def parse_problem(body: Any) -> Problem | None:

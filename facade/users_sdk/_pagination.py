@@ -5,19 +5,24 @@
     for user in client.users.list(role="admin"):   # every match, pages fetched lazily
         ...
 
-Each page knows how to fetch its neighbours with the same filters and sort.
+A page holds the request it answers; for a neighbour it asks its client to
+send the same request at the neighbour's cursor (same filters, sort and size).
 Iterating keeps only the current page in memory, and follows `next_cursor`
 until it is null: an empty page that still has a cursor does not end the walk.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from typing import Any, Generic, TypeVar
+from collections.abc import AsyncIterator, Generator, Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx2
 
 from ._exceptions import NoMorePagesError, UnexpectedResponseError
+
+if TYPE_CHECKING:
+    from ._client import AsyncUsersClient, UsersClient
+    from ._prepare import PreparedRequest
 
 __all__ = ["AsyncPage", "AsyncPaginator", "SyncPage"]
 
@@ -25,7 +30,9 @@ _T = TypeVar("_T")
 
 
 class _Page(Generic[_T]):
-    __slots__ = ("_fetch", "cursor", "http_response", "items", "next_cursor", "previous_cursor")
+    __slots__ = (
+        "_client", "_request", "cursor", "http_response", "items", "next_cursor", "previous_cursor",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -35,7 +42,8 @@ class _Page(Generic[_T]):
         next_cursor: str | None,
         previous_cursor: str | None,
         http_response: httpx2.Response,
-        fetch: Any,
+        client: Any,
+        request: PreparedRequest,
     ) -> None:
         self.items = items
         self.cursor = cursor
@@ -43,7 +51,8 @@ class _Page(Generic[_T]):
         self.next_cursor = next_cursor
         self.previous_cursor = previous_cursor
         self.http_response = http_response
-        self._fetch = fetch
+        self._client = client
+        self._request = request
 
     def has_next_page(self) -> bool:
         return self.next_cursor is not None
@@ -84,15 +93,19 @@ def _check_not_seen(page: _Page[Any], seen: set[str | None]) -> None:
 class SyncPage(_Page[_T]):
     """One page of results; iterate it to walk every following page too."""
 
-    _fetch: Callable[[str], SyncPage[_T]]
+    _client: UsersClient
 
     def next_page(self) -> SyncPage[_T]:
         """Fetch the page after this one (NoMorePagesError on the last page)."""
-        return self._fetch(self._cursor_towards(self.next_cursor, "next"))
+        return self._neighbour(self._cursor_towards(self.next_cursor, "next"))
 
     def previous_page(self) -> SyncPage[_T]:
         """Fetch the page before this one (NoMorePagesError on the first page)."""
-        return self._fetch(self._cursor_towards(self.previous_cursor, "previous"))
+        return self._neighbour(self._cursor_towards(self.previous_cursor, "previous"))
+
+    def _neighbour(self, cursor: str) -> SyncPage[_T]:
+        page: SyncPage[_T] = self._client._fetch_page(self._request.at_cursor(cursor))
+        return page
 
     def iter_pages(self) -> Iterator[SyncPage[_T]]:
         """This page, then every following page, fetched one at a time."""
@@ -112,13 +125,17 @@ class SyncPage(_Page[_T]):
 class AsyncPage(_Page[_T]):
     """One page of results from the async client; `async for` walks every page."""
 
-    _fetch: Callable[[str], Awaitable[AsyncPage[_T]]]
+    _client: AsyncUsersClient
 
     async def next_page(self) -> AsyncPage[_T]:
-        return await self._fetch(self._cursor_towards(self.next_cursor, "next"))
+        return await self._neighbour(self._cursor_towards(self.next_cursor, "next"))
 
     async def previous_page(self) -> AsyncPage[_T]:
-        return await self._fetch(self._cursor_towards(self.previous_cursor, "previous"))
+        return await self._neighbour(self._cursor_towards(self.previous_cursor, "previous"))
+
+    async def _neighbour(self, cursor: str) -> AsyncPage[_T]:
+        page: AsyncPage[_T] = await self._client._fetch_page(self._request.at_cursor(cursor))
+        return page
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[_T]]:
         page = self
@@ -136,18 +153,19 @@ class AsyncPage(_Page[_T]):
 
 
 class AsyncPaginator(Generic[_T]):
-    """What `AsyncUsersClient.users.list()` returns: await it for the first page,
-    or `async for` over it for every item."""
+    """What an async list returns: await it for the first page, or `async for`
+    over it for every item. The arguments were checked when it was made."""
 
-    __slots__ = ("_fetch_first",)
+    __slots__ = ("_client", "_request")
 
-    def __init__(self, fetch_first: Callable[[], Awaitable[AsyncPage[_T]]]) -> None:
-        self._fetch_first = fetch_first
+    def __init__(self, client: AsyncUsersClient, request: PreparedRequest) -> None:
+        self._client = client
+        self._request = request
 
     def __await__(self) -> Generator[Any, None, AsyncPage[_T]]:
-        return self._fetch_first().__await__()
+        return self._client._fetch_page(self._request).__await__()
 
     async def __aiter__(self) -> AsyncIterator[_T]:
-        page = await self._fetch_first()
+        page: AsyncPage[_T] = await self._client._fetch_page(self._request)
         async for item in page:
             yield item

@@ -7,6 +7,7 @@ its kind after `make generate`, with no change here.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -40,29 +41,21 @@ _QUERY_CHECKS: dict[str, _Check] = {
 
 
 def body(
-    name: str,
-    kinds: Mapping[str, Kind],
-    given: object,
-    fields: Mapping[str, Any],
-    *,
-    elsewhere: Mapping[str, Kind] | None = None,
-    elsewhere_name: str = "",
+    name: str, kinds: Mapping[str, Kind], given: object, fields: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The JSON body of `name` (UserCreate, ...) from a dict or model and keyword fields.
 
-    Keyword fields win over the body. Known fields are checked by kind; unknown
-    ones pass through untouched, for fields the API gained after this SDK. A
-    field only `elsewhere` has (another operation's body) is refused: the API
-    would silently ignore it.
+    Keyword fields win over the body. Each field is checked by its kind; a
+    field the spec does not have is refused before sending, naming the closest
+    known one (a typo would otherwise be sent, and silently ignored by the
+    API). A field the API gained after this SDK goes through `extra_body`.
     """
     payload = check.body_mapping(name, given) if given is not None else {}
     payload.update(fields)
     for key, value in payload.items():
         kind = kinds.get(key)
         if kind is None:
-            if elsewhere is not None and key in elsewhere:
-                raise InvalidArgumentError(f"{key} only applies to {elsewhere_name}, not to {name}")
-            continue
+            raise InvalidArgumentError(_unknown_field(name, key, kinds))
         if value is None:
             if not kind.nullable:
                 raise InvalidArgumentTypeError(
@@ -74,6 +67,16 @@ def body(
     if missing:
         raise InvalidArgumentError(f"{', '.join(missing)} is required in {name}")
     return payload
+
+
+def _unknown_field(name: str, key: object, kinds: Mapping[str, Kind]) -> str:
+    close = difflib.get_close_matches(str(key), list(kinds), n=1, cutoff=0.6)
+    if close:
+        return f"{key}: did you mean {close[0]}? {name} has no field {check.brief(key)}"
+    return (
+        f"{name} has no field {check.brief(key)} (it takes {', '.join(kinds)}); "
+        "send a field this SDK does not know yet with extra_body={...}"
+    )
 
 
 def query(operation: str, kinds: Mapping[str, Kind], given: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,6 @@ library, so `import users_sdk` can load them.
 
 from __future__ import annotations
 
-from users_api_client.sdk import requests
 from users_api_client.sdk.names import MODELS, TYPES
 from users_api_client.sdk.params import (
     CREATE_USER_BODY,
@@ -29,5 +28,4 @@ __all__ = [
     "ListUsersParams",
     "UserCreateParams",
     "UserUpdateParams",
-    "requests",
 ]

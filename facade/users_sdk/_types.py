@@ -1,35 +1,18 @@
-"""Small shared types: the "not given" sentinel and timeout forms."""
+"""Small shared types: the "not given" sentinel and timeout forms.
+
+`NotGiven` is defined in the generated package (users_api_client.sdk.call),
+whose method signatures use it as a default; this is the same object.
+"""
 
 from __future__ import annotations
 
-from typing import Final, Literal, TypeAlias
+from typing import TypeAlias
 
 import httpx2
 
+from users_api_client.sdk.call import NOT_GIVEN, NotGiven
+
 __all__ = ["NOT_GIVEN", "NotGiven", "TimeoutTypes"]
-
-
-class NotGiven:
-    """The type of `NOT_GIVEN`: an argument the caller left out.
-
-    Distinct from None, which means "clear this value" in an update.
-    """
-
-    _instance: NotGiven | None = None
-
-    def __new__(cls) -> NotGiven:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN: Final = NotGiven()
 
 # A number of seconds for the whole request, or an httpx2.Timeout for each phase.
 TimeoutTypes: TypeAlias = float | httpx2.Timeout | None

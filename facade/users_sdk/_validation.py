@@ -16,10 +16,6 @@ from ._exceptions import InvalidArgumentError, InvalidArgumentTypeError
 
 # Characters that would let an id step out of its path segment or corrupt the line.
 _FORBIDDEN_ID_CHARACTERS = frozenset("/\\?#") | {chr(c) for c in range(0x20)} | {"\x7f"}
-# Fixed segments of the API's paths where an id would go (/v1/users/me, ...):
-# an id equal to one would reach that other operation (get("me") returned the
-# caller's own user). tests/reliability checks this list against openapi.yaml.
-RESERVED_ID_SEGMENTS = frozenset({"me", "reset-password", "set-password"})
 # How much of a value an error message quotes.
 _BRIEF = 80
 
@@ -34,21 +30,24 @@ def brief(value: object) -> str:
     return text if len(text) <= _BRIEF else text[: _BRIEF - 3] + "..."
 
 
-def user_id(value: object) -> str:
-    """A user id that can only ever address /v1/users/{user_id}."""
+def path_segment(name: str, value: object, reserved: frozenset[str] = frozenset()) -> str:
+    """An id that can only ever address its own operation: exactly one path
+    segment, and none of the literal segments (`reserved`, such as `me`) that
+    other paths of the spec have in its place, which would reach that other
+    operation (get("me") returned the caller's own user)."""
     if not isinstance(value, str):
         raise InvalidArgumentTypeError(
-            f"user_id must be a str such as 'usr_0001', not {type(value).__name__}"
+            f"{name} must be a str such as 'usr_0001', not {type(value).__name__}"
         )
     if not value.strip():
-        raise InvalidArgumentError("user_id must not be empty; pass the id of a user")
-    if value in {".", ".."} or value in RESERVED_ID_SEGMENTS:
-        raise InvalidArgumentError(f"user_id {value!r} is not a user id")
+        raise InvalidArgumentError(f"{name} must not be empty; pass the id")
+    if value in {".", ".."} or value in reserved:
+        raise InvalidArgumentError(f"{name} {value!r} is not an id")
     bad = sorted(_FORBIDDEN_ID_CHARACTERS.intersection(value))
     if bad:
         raise InvalidArgumentError(
-            f"user_id {brief(value)} contains {', '.join(repr(c) for c in bad)}; "
-            "a user id is one path segment"
+            f"{name} {brief(value)} contains {', '.join(repr(c) for c in bad)}; "
+            "an id is one path segment"
         )
     if not value.isascii():
         try:
@@ -56,8 +55,44 @@ def user_id(value: object) -> str:
         except UnicodeEncodeError:
             # Percent-encoding the path would raise UnicodeEncodeError instead.
             raise InvalidArgumentError(
-                f"user_id {brief(value)} contains a lone surrogate; it is not valid Unicode"
+                f"{name} {brief(value)} contains a lone surrogate; it is not valid Unicode"
             ) from None
+    return value
+
+
+def idempotency_key(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidArgumentTypeError(f"idempotency_key must be a str, not {type(value).__name__}")
+    if not 1 <= len(value) <= 255 or not value.isascii() or not value.isprintable():
+        raise InvalidArgumentError("idempotency_key must be 1 to 255 printable ASCII characters")
+    return value
+
+
+def if_match(value: object) -> str:
+    """`If-Match` from a version (3) or an ETag ('"3"')."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidArgumentTypeError(
+            f"if_match must be the version (int) or ETag (str) you last read, not {brief(value)}"
+        )
+    if isinstance(value, int):
+        # Versions are 64-bit; formatting an int of 5,000 digits raised ValueError.
+        if not 0 <= value < 2**63:
+            raise InvalidArgumentError("if_match must be a version from 0 to 2**63 - 1")
+        return f'"{value}"'
+    if not value or not value.isascii() or not value.isprintable():
+        raise InvalidArgumentError(f"if_match {brief(value)} is not an ETag or a version")
+    return value
+
+
+def header_value(name: str, value: object) -> str:
+    """A header value httpx2 can send: printable ASCII, no line break."""
+    if not isinstance(value, str):
+        raise InvalidArgumentTypeError(f"header {name} must be a str, not {type(value).__name__}")
+    if not value.isascii() or not value.isprintable():
+        raise InvalidArgumentError(
+            f"header {name} {brief(value)} must be printable ASCII (no line break or control "
+            "character)"
+        )
     return value
 
 

@@ -13,7 +13,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from . import render_builders, render_exports, render_params, render_requests, render_structs
+from . import (
+    render_builders,
+    render_exports,
+    render_operations,
+    render_params,
+    render_structs,
+)
 from .spec import Spec, SpecError
 
 __all__ = ["SUBPACKAGE", "Spec", "SpecError", "write"]
@@ -22,9 +28,10 @@ SUBPACKAGE = "sdk"
 
 _PACKAGE_DOC = '''"""Written by the project's generation step (scripts/sdk_codegen) from
 openapi.yaml, for the users_sdk facade: what each request takes (params),
-how to build it (requests), fast model builders (builders), a typed decode of
-responses that match the spec exactly (structs, with msgspec), and the names
-of the models (names, exports), and which spec it all came from (source).
+each operation (operations) as a typed call (call) and the methods of the
+clients that make one (resources), fast model builders (builders), a typed
+decode of responses that match the spec exactly (structs, with msgspec), the
+names of the models (names, exports), and which spec it all came from (source).
 """
 '''
 
@@ -38,16 +45,17 @@ def write(spec_path: Path, package_dir: Path) -> list[Path]:
     modules = {
         "__init__.py": _PACKAGE_DOC,
         "params.py": render_params.render(spec),
-        "requests.py": render_requests.render(spec),
         "builders.py": render_builders.render(spec),
         "structs.py": render_structs.render(spec),
         "names.py": render_exports.render_names(spec),
         "exports.py": render_exports.render_exports(spec),
         "source.py": _render_source(spec_path),
     }
+    modules.update(render_operations.render(spec))
     written = []
     for name, text in modules.items():
         path = target / name
+        path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written

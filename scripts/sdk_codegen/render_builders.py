@@ -326,4 +326,12 @@ def render(spec: Spec) -> str:
     ]
     for model in models:
         lines += _shape(model, spec)
+    lines += [
+        "",
+        "# Every response model's Shape by model name: how the facade parses a",
+        "# response by the shape an operation names (users_api_client.sdk.operations).",
+        "SHAPES: Final[Mapping[str, Shape[Any]]] = {",
+        *(f"    {model.name!r}: {constant_name(model.module)}," for model in models),
+        "}",
+    ]
     return render_module(lines)

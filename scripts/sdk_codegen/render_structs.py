@@ -163,6 +163,12 @@ def render(spec: Spec) -> str:
         decoders += _decoder(model)  # after every Struct: a decoder resolves them all
         decodable.append(model.name)
     body += decoders
+    body += [
+        "# The typed decode of each model that has one, by model name.",
+        "DECODERS: Final[Mapping[str, Callable[[bytes], Any]]] = {",
+        *(f"    {name!r}: decode_{spec.models[name].module}," for name in decodable),
+        "}",
+    ]
     names = sorted({*decodable, *(m.name for m in spec.models.values() if m.free_form)})
     lines = [
         '"""Typed decoding of responses that match the spec exactly (msgspec), into',
@@ -175,7 +181,8 @@ def render(spec: Spec) -> str:
         "",
         "import datetime",
         "import uuid",
-        "from typing import Any, Literal",
+        "from collections.abc import Callable, Mapping",
+        "from typing import Any, Final, Literal",
         "",
         "from msgspec import UNSET, DecodeError, Struct, UnsetType, ValidationError, field",
         "from msgspec.json import Decoder",

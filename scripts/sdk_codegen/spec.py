@@ -90,6 +90,11 @@ class Operation:
     parameters: tuple[Parameter, ...]
     body: str | None  # the request body's model name
     responses: tuple[str, ...]  # models of the JSON bodies it answers with
+    tag: str = ""  # the first of its tags: the resource it belongs to
+    summary: str = ""
+    description: str = ""
+    success: str | None = None  # the model of its first 2xx JSON answer; None: no body
+    method_name: str | None = None  # the `x-sdk-method` extension, when given
 
 
 class Spec:
@@ -240,7 +245,8 @@ class Spec:
                     content, _ = self._resolve(operation["requestBody"])
                     _, body = self._resolve(content["content"]["application/json"]["schema"])
                 responses = []
-                for response in operation.get("responses", {}).values():
+                success = None
+                for status, response in operation.get("responses", {}).items():
                     resolved, _ = self._resolve(response)
                     for media_type, media in resolved.get("content", {}).items():
                         if not media_type.endswith("json"):  # problem+json too
@@ -248,6 +254,13 @@ class Spec:
                         _, model = self._resolve(media["schema"])
                         if model is not None and model not in responses:
                             responses.append(model)
+                        if success is None and str(status).startswith("2"):
+                            if model is None:
+                                raise SpecError(
+                                    f"{operation_id}: a {status} answer must be a named schema"
+                                )
+                            success = model
+                tags = operation.get("tags") or []
                 yield Operation(
                     operation_id=operation_id,
                     function=snake_case(operation_id),
@@ -256,6 +269,11 @@ class Spec:
                     parameters=parameters,
                     body=body,
                     responses=tuple(responses),
+                    tag=str(tags[0]) if tags else "",
+                    summary=" ".join(str(operation.get("summary", "")).split()),
+                    description=str(operation.get("description", "")).strip(),
+                    success=success,
+                    method_name=operation.get("x-sdk-method"),
                 )
 
     def _parameter(self, raw: dict[str, Any], operation_id: str) -> Parameter:

@@ -4,26 +4,32 @@ to the other. Written twice on purpose (as httpx2 does), so checked here."""
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
 import re
 from typing import Any
 
 import pytest
 
+from users_api_client.sdk.resources import RESOURCES
 from users_sdk import AsyncPage, AsyncUsersClient, SyncPage, UsersClient
-from users_sdk.resources.users import (
-    AsyncUsers,
-    AsyncUsersWithRawResponse,
-    Users,
-    UsersWithRawResponse,
-)
+
+# Every generated resource, sync and async, with its raw-response wrappers.
+_MODULES = [importlib.import_module(f"users_api_client.sdk.resources.{name}") for name in RESOURCES]
+RESOURCE_TWINS = [
+    (getattr(module, cls.__name__), getattr(module, f"Async{cls.__name__}"))
+    for module in _MODULES
+    for cls in vars(module).values()
+    if isinstance(cls, type) and cls.__module__ == module.__name__
+    and not cls.__name__.startswith("Async") and not cls.__name__.endswith("WithRawResponse")
+]  # fmt: skip
 
 # How a sync annotation reads in the async twin.
 _ASYNC_NAMES = {
     "SyncPage": "AsyncPage",
-    "Users": "AsyncUsers",
+    **{sync.__name__: twin.__name__ for sync, twin in RESOURCE_TWINS},
+    **{f"{s.__name__}WithRawResponse": f"{a.__name__}WithRawResponse" for s, a in RESOURCE_TWINS},
     "UsersClient": "AsyncUsersClient",
-    "UsersWithRawResponse": "AsyncUsersWithRawResponse",
     "Client": "AsyncClient",  # httpx2.Client
     "Iterator": "AsyncIterator",
 }
@@ -31,18 +37,18 @@ _ASYNC_NAMES = {
 _RENAMED = {"__enter__": "__aenter__", "__exit__": "__aexit__", "__iter__": "__aiter__"}
 # Async twin methods that are not coroutines: they do no I/O themselves.
 _NOT_COROUTINES = {
-    "list",  # returns an AsyncPaginator: await it for a page, or `async for` every item
     "with_options",
     "iter_pages",  # an async generator
     "__aiter__",
     "has_next_page",
     "has_previous_page",
 }
-# Where the async twin returns another kind of object.
-_ASYNC_RETURNS = {("AsyncUsers", "list"): "AsyncPaginator[User]"}
+# A paginated list returns an AsyncPaginator: await it for a page, or `async
+# for` every item; it is no coroutine.
+_PAGINATED = re.compile(r"^SyncPage\[(\w+)\]$")
 
 TWINS = [
-    (Users, AsyncUsers),
+    *RESOURCE_TWINS,
     (UsersClient, AsyncUsersClient),
     (SyncPage, AsyncPage),
 ]
@@ -91,9 +97,10 @@ def test_the_twins_take_the_same_parameters(sync_cls: type, async_cls: type) -> 
         ]
         assert sync_parameters == async_parameters, f"{sync_cls.__name__}.{name}"
         if name not in _RENAMED:  # __exit__ -> None, __aexit__ -> None; __iter__ differs
-            expected = _ASYNC_RETURNS.get(
-                (async_cls.__name__, name), _as_async(str(sync_signature.return_annotation))
-            )
+            expected = str(sync_signature.return_annotation)
+            if (sync_cls, async_cls) in RESOURCE_TWINS:
+                expected = _PAGINATED.sub(r"AsyncPaginator[\1]", expected)
+            expected = _as_async(expected)
             assert str(async_signature.return_annotation) == expected, (
                 f"{async_cls.__name__}.{name}"
             )
@@ -105,12 +112,16 @@ def test_the_async_twin_awaits_every_call_that_does_io(sync_cls: type, async_cls
         attribute = isinstance(member, property | functools.cached_property)
         if name in _NOT_COROUTINES or name == "__init__" or attribute:
             continue
+        if str(inspect.signature(member).return_annotation).startswith("AsyncPaginator["):
+            assert not inspect.iscoroutinefunction(member), f"{async_cls.__name__}.{name}"
+            continue
         function = member
         assert inspect.iscoroutinefunction(function), f"{async_cls.__name__}.{name}"
 
 
-def test_raw_response_wrappers_cover_the_same_methods() -> None:
-    sync_names = set(vars(UsersWithRawResponse(Users(None))))  # type: ignore[arg-type]
-    async_names = set(vars(AsyncUsersWithRawResponse(AsyncUsers(None))))  # type: ignore[arg-type]
-    public_users = {name for name in _public_methods(Users) if not name.startswith("_")}
-    assert sync_names == async_names == public_users - {"with_raw_response"}
+@pytest.mark.parametrize(("sync_cls", "async_cls"), RESOURCE_TWINS, ids=lambda c: c.__name__)
+def test_raw_response_wrappers_cover_the_same_methods(sync_cls: type, async_cls: type) -> None:
+    sync_names = set(vars(sync_cls(None).with_raw_response))
+    async_names = set(vars(async_cls(None).with_raw_response))
+    public = {name for name in _public_methods(sync_cls) if not name.startswith("_")}
+    assert sync_names == async_names == public - {"with_raw_response"}

@@ -3,7 +3,8 @@
 # scripts/sdk_codegen/ and run `make generate`.
 """Written by the project's generation step (scripts/sdk_codegen) from
 openapi.yaml, for the users_sdk facade: what each request takes (params),
-how to build it (requests), fast model builders (builders), a typed decode of
-responses that match the spec exactly (structs, with msgspec), and the names
-of the models (names, exports), and which spec it all came from (source).
+each operation (operations) as a typed call (call) and the methods of the
+clients that make one (resources), fast model builders (builders), a typed
+decode of responses that match the spec exactly (structs, with msgspec), the
+names of the models (names, exports), and which spec it all came from (source).
 """

@@ -666,3 +666,15 @@ PROBLEM: Final = Shape(
     {},
     frozenset(),
 )
+
+
+# Every response model's Shape by model name: how the facade parses a
+# response by the shape an operation names (users_api_client.sdk.operations).
+SHAPES: Final[Mapping[str, Shape[Any]]] = {
+    "User": USER,
+    "Metadata": METADATA,
+    "UserPage": USER_PAGE,
+    "Invitation": INVITATION,
+    "FieldError": FIELD_ERROR,
+    "Problem": PROBLEM,
+}

@@ -8,4 +8,4 @@ from __future__ import annotations
 from typing import Final
 
 # sha256 of the openapi.yaml bytes the generator read.
-SPEC_SHA256: Final = "324064442c11ab70b8b3df0b2adaba7d38919f02b407a248f234df9ce0cfa6cb"
+SPEC_SHA256: Final = "c9ca95e867b4a1e6ff6a20caedb6b3ee0f9edb0465ad93e164af7250e48a682d"

@@ -10,7 +10,8 @@ msgspec."""
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Any, Final, Literal
 
 from msgspec import UNSET, DecodeError, Struct, UnsetType, ValidationError, field
 from msgspec.json import Decoder
@@ -203,3 +204,13 @@ def decode_problem(body: bytes) -> Problem | None:
         return _problem(_PROBLEM_DECODER.decode(body))
     except (ValidationError, DecodeError, ValueError):
         return None
+
+
+# The typed decode of each model that has one, by model name.
+DECODERS: Final[Mapping[str, Callable[[bytes], Any]]] = {
+    "User": decode_user,
+    "UserPage": decode_user_page,
+    "Invitation": decode_invitation,
+    "FieldError": decode_field_error,
+    "Problem": decode_problem,
+}

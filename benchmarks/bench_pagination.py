@@ -32,13 +32,14 @@ def models_switched_off() -> Iterator[None]:
     is the paging machinery: requests, checks, cursors, iteration."""
     # Both builders the parser may call: the page's (build_list) and the one
     # per item it falls back to.
-    real, structs = adapter.USER, adapter.structs
-    adapter.USER = real._replace(build=_pass_through, build_list=_pass_through)
-    adapter.structs = None  # the typed decode too: the page goes to the builders
+    shapes, decoders = adapter.SHAPES, adapter._DECODERS
+    user = shapes["User"]._replace(build=_pass_through, build_list=_pass_through)
+    adapter.SHAPES = {**shapes, "User": user}
+    adapter._DECODERS = {}  # the typed decode too: the page goes to the builders
     try:
         yield
     finally:
-        adapter.USER, adapter.structs = real, structs
+        adapter.SHAPES, adapter._DECODERS = shapes, decoders
 
 
 def bench_pagination(config: Config, base_url: str) -> list[dict[str, Any]]:

@@ -13,11 +13,10 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from types import TracebackType
-from typing import Any, ParamSpec, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 
 import httpx2
 
-from users_api_client.sdk.call import Call
 from users_api_client.sdk.resources import AsyncResources, SyncResources
 
 from . import _lazy
@@ -29,6 +28,9 @@ from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._prepare import PreparedRequest, prepare, prepare_raw
 from ._response import APIResponse, to_async_raw_response, to_raw_response
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+
+if TYPE_CHECKING:
+    from users_api_client.sdk.call import Call
 
 __all__ = ["AsyncUsersClient", "UsersClient"]
 

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
 from users_api_client.models import Problem
 from users_api_client.sdk.builders import FIELD_ERROR, PROBLEM, SHAPES, Shape
-from users_api_client.sdk.call import Page
 
 try:
     # The typed decode in C of responses that match the spec exactly (msgspec);
@@ -36,6 +35,9 @@ except ImportError:
 
 from . import _json
 from ._exceptions import UnexpectedResponseError
+
+if TYPE_CHECKING:
+    from users_api_client.sdk.call import Page
 
 __all__ = ["decode_json", "parse_cast", "parse_model", "parse_page", "parse_problem"]
 

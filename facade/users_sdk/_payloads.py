@@ -57,6 +57,8 @@ def body(
         if kind is None:
             raise InvalidArgumentError(_unknown_field(name, key, kinds))
         if value is None:
+            if kind.required:
+                raise InvalidArgumentTypeError(f"{key} cannot be None: {name} requires it")
             if not kind.nullable:
                 raise InvalidArgumentTypeError(
                     f"{key} cannot be None; leave it out to keep the current value"

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
-
-from users_api_client.sdk.call import Call, Operation
 
 from . import _payloads
 from . import _validation as check
 from ._exceptions import InvalidArgumentError, InvalidArgumentTypeError
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+
+if TYPE_CHECKING:
+    from users_api_client.sdk.call import Call, Operation
 
 __all__ = ["PreparedRequest", "prepare", "prepare_raw"]
 

@@ -24,6 +24,7 @@ import pytest
 
 from users_api_client.models import Invitation, User
 from users_api_client.sdk.builders import INVITATION, USER
+from users_api_client.sdk.operations import LIST_USERS
 from users_sdk import AsyncUsersClient, UnexpectedResponseError, UsersClient
 from users_sdk import _models as adapter
 
@@ -50,7 +51,7 @@ def test_the_user_builder_agrees_with_from_dict(index: int) -> None:
 
 def test_extra_fields_are_kept_as_additional_properties() -> None:
     data = {**canned_user(1), "nickname": "ada", "score": 3}
-    user = adapter.parse_user(httpx2.Response(200, json=data, request=RESPONSE.request))
+    user = adapter.parse_model("User", httpx2.Response(200, json=data, request=RESPONSE.request))
     assert user.additional_properties == {"nickname": "ada", "score": 3}
     assert same_model(user, User.from_dict(data))
 
@@ -103,7 +104,9 @@ def test_unclean_data_gets_the_general_paths_answer(
         return ("user", user, {f.name: type(getattr(user, f.name)) for f in attrs.fields(User)})
 
     def with_builder(data: dict[str, Any]) -> User:
-        return adapter.parse_user(httpx2.Response(200, json=data, request=RESPONSE.request))
+        return adapter.parse_model(
+            "User", httpx2.Response(200, json=data, request=RESPONSE.request)
+        )
 
     def general_path_only(data: dict[str, Any]) -> User:
         return adapter._parse(USER, data, httpx2.Response(200, request=RESPONSE.request))
@@ -116,7 +119,7 @@ def test_a_page_with_a_broken_item_still_names_it() -> None:
     body = {"items": items, "limit": 2, "next_cursor": None, "previous_cursor": None}
     response = httpx2.Response(200, json=body, request=RESPONSE.request)
     with pytest.raises(UnexpectedResponseError, match="version"):
-        adapter.parse_user_page(response)
+        adapter.parse_page(LIST_USERS.page, response)
 
 
 # ---- the headers each kind of client sends --------------------------------------------

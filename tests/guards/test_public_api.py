@@ -99,8 +99,10 @@ def test_the_facade_uses_only_public_names_of_the_generated_package() -> None:
 
 def test_only_the_spec_and_models_modules_import_generated_code_at_run_time() -> None:
     """`_spec.py` (request facts, cheap) and `_models.py` (loaded on first use);
-    `__init__.py` re-exports the spec's types; `openapi.py` (on demand) checks the
-    installed spec against the digest. Elsewhere only for type checkers."""
+    `__init__.py` re-exports the spec's types; `_types.py` the NOT_GIVEN the
+    generated signatures use; `_client.py` inherits the generated resources;
+    `openapi.py` (on demand) checks the installed spec against the digest.
+    Elsewhere only for type checkers."""
     runtime = set()
     for path in sorted(FACADE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -118,6 +120,8 @@ def test_only_the_spec_and_models_modules_import_generated_code_at_run_time() ->
         ("_spec.py", "users_api_client.sdk.params"),
         ("_models.py", "users_api_client.models"),
         ("_models.py", "users_api_client.sdk.builders"),
+        ("_types.py", "users_api_client.sdk.call"),
+        ("_client.py", "users_api_client.sdk.resources"),
         ("openapi.py", "users_api_client.sdk.source"),
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -101,7 +102,6 @@ def test_bad_create_arguments(
         ({"role": None}, InvalidArgumentTypeError, "role cannot be None"),
         ({"if_match": True}, InvalidArgumentTypeError, "if_match"),
         ({"if_match": "é"}, InvalidArgumentError, "if_match"),
-        ({"send_invite": True}, InvalidArgumentError, "send_invite only applies to create"),
     ],
 )
 def test_bad_update_arguments(make_client: Any, kwargs: Any, error: type, message: str) -> None:
@@ -111,13 +111,29 @@ def test_bad_update_arguments(make_client: Any, kwargs: Any, error: type, messag
     assert recorder.requests == []
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"send_invite": True}, "UserUpdate has no field 'send_invite'"),
+        ({"deparment": "R&D"}, "deparment: did you mean department?"),
+    ],
+)
+def test_a_field_update_does_not_take_is_refused(make_client: Any, body: Any, message: str) -> None:
+    recorder = Recorder()
+    with pytest.raises(InvalidArgumentError, match=re.escape(message)):
+        make_client(recorder).users.update("usr_1", body)
+    assert recorder.requests == []
+
+
 def test_bad_password_arguments(make_client: Any) -> None:
     recorder = Recorder()
     users = make_client(recorder).users
-    with pytest.raises(InvalidArgumentError, match="email must not be empty"):
-        users.reset_password("")
-    with pytest.raises(InvalidArgumentTypeError, match="password must be a str"):
+    with pytest.raises(InvalidArgumentTypeError, match="email must be a str"):
+        users.reset_password(b"ada@example.com")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentTypeError, match="password cannot be None: PasswordSet"):
         users.set_password("tok", None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentTypeError, match="password must be a str"):
+        users.set_password("tok", 12)  # type: ignore[arg-type]
     assert recorder.requests == []
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from users_sdk import Invitation, User
+from users_sdk import InvalidArgumentError, Invitation, User, UserCreate
 
 from .conftest import TOKEN, Recorder, json_response, user_json
 
@@ -50,14 +50,31 @@ def test_create_with_keywords(make_client: Any) -> None:
 def test_create_from_a_dict_like_the_seeds_and_keywords_win(make_client: Any) -> None:
     recorder = Recorder(json_response(201, user_json()))
     make_client(recorder).users.create(
-        {"email": "bob@example.com", "role": "member", "hire_date": "2024-01-15"}, role="viewer"
+        {"email": "bob@example.com", "role": "member"},
+        role="viewer",
+        extra_body={"hire_date": "2024-01-15"},
     )
-    # An unknown key passes through: the API may know it even if this SDK does not.
+    # A field this SDK does not know yet goes through extra_body, unchecked.
     assert body_of(recorder.requests[0]) == {
         "email": "bob@example.com",
         "role": "viewer",
         "hire_date": "2024-01-15",
     }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": "ada@example.com", "dispaly_name": "Ada"},
+        UserCreate.from_dict({"email": "ada@example.com", "dispaly_name": "Ada"}),
+    ],
+    ids=["dict", "model"],
+)
+def test_a_typo_in_a_body_is_refused_naming_the_closest_field(make_client: Any, body: Any) -> None:
+    recorder = Recorder()
+    with pytest.raises(InvalidArgumentError, match=r"dispaly_name: did you mean display_name\?"):
+        make_client(recorder).users.create(body)
+    assert recorder.requests == []
 
 
 def test_get_me_and_the_path_of_each(make_client: Any) -> None:

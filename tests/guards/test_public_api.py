@@ -115,7 +115,6 @@ def test_only_the_spec_and_models_modules_import_generated_code_at_run_time() ->
                 runtime.add((path.relative_to(FACADE).as_posix(), str(node.module)))
     assert runtime == {
         ("__init__.py", "users_api_client.sdk.params"),
-        ("_spec.py", "users_api_client.sdk"),
         ("_spec.py", "users_api_client.sdk.names"),
         ("_spec.py", "users_api_client.sdk.params"),
         ("_models.py", "users_api_client.models"),

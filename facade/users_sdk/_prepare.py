@@ -12,9 +12,10 @@ by the operation's response shape. `prepare_raw()` does the same for
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from . import _payloads
@@ -37,26 +38,47 @@ IF_MATCH = "If-Match"
 _QUERY_TIDY: dict[str, Callable[[str], str]] = {"email_domain": lambda value: value.lstrip("@")}
 
 
-class PreparedRequest(NamedTuple):
-    """Everything the client sends, checked; retries send it unchanged."""
+class PreparedRequest:
+    """Everything the client sends, checked; retries send it unchanged.
 
-    method: str
-    path: str
-    params: dict[str, Any] | None
-    json: Any  # None: no body
-    headers: dict[str, str] | None
-    timeout: TimeoutTypes | NotGiven
-    max_retries: int | NotGiven
-    operation: Operation | None  # None for client.request()
-    cast_to: Any = None  # client.request(): the model to parse into, or None for JSON
+    A plain class, not a NamedTuple: `import users_sdk` loads this module."""
+
+    __slots__ = (
+        "cast_to", "headers", "json", "max_retries", "method", "operation", "params", "path",
+        "timeout",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        json: Any,  # None: no body
+        headers: dict[str, str] | None,
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int | NotGiven,
+        operation: Operation | None,  # None for client.request()
+        cast_to: Any = None,  # client.request(): the model to parse into, or None for JSON
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.params = params
+        self.json = json
+        self.headers = headers
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.operation = operation
+        self.cast_to = cast_to
 
     def at_cursor(self, cursor: str) -> PreparedRequest:
         """The same request for the page at `cursor`: same filters, sort and size."""
         page = self.operation.page if self.operation is not None else None
         if page is None:
             raise TypeError("only a paginated operation's request has a cursor")
-        params = {**(self.params or {}), page.cursor: cursor}
-        return self._replace(params=params)
+        moved = copy.copy(self)
+        moved.params = {**(self.params or {}), page.cursor: cursor}
+        return moved
 
     @property
     def cursor(self) -> str | None:
@@ -64,6 +86,10 @@ class PreparedRequest(NamedTuple):
             return None
         cursor: str | None = self.params.get(self.operation.page.cursor)
         return cursor
+
+    def __repr__(self) -> str:
+        # Never the headers: they may hold a credential someone passed in extra_headers.
+        return f"<PreparedRequest {self.method} {self.path} params={self.params!r}>"
 
 
 def prepare(call: Call) -> PreparedRequest:

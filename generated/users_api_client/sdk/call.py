@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
     from users_sdk import APIResponse
@@ -50,56 +50,129 @@ class NotGiven:
 NOT_GIVEN: Final = NotGiven()
 
 
-class PathParam(NamedTuple):
-    name: str
-    # Literal segments other paths have in its place (`me`): an id equal to
-    # one would reach that other operation.
-    reserved: frozenset[str] = frozenset()
+# Plain classes with __slots__, not NamedTuples or dataclasses: `import
+# users_sdk` loads this module, and those cost a millisecond to define.
 
 
-class Page(NamedTuple):
+class PathParam:
+    __slots__ = ("name", "reserved")
+
+    def __init__(self, name: str, reserved: frozenset[str] = frozenset()) -> None:
+        self.name = name
+        # Literal segments other paths have in its place (`me`): an id equal to
+        # one would reach that other operation.
+        self.reserved = reserved
+
+    def __repr__(self) -> str:
+        return f"PathParam({self.name!r}, {set(self.reserved) or ''})"
+
+
+class Page:
     """How an operation's answer is a page: the page model, its items' model,
     and the page-size query parameter (sent with its default on every page)."""
 
-    model: str
-    item: str
-    limit: str | None = None
-    cursor: str = "cursor"
-    items: str = "items"
-    next_cursor: str = "next_cursor"
-    previous_cursor: str = "previous_cursor"
-
-
-class Operation(NamedTuple):
-    id: str  # the operationId
-    method: str
-    path: str  # the template: /v1/users/{user_id}
-    path_params: tuple[PathParam, ...] = ()
-    query: Mapping[str, Kind] | None = (
-        None  # each query parameter's kind, in spec order
+    __slots__ = (
+        "cursor",
+        "item",
+        "items",
+        "limit",
+        "model",
+        "next_cursor",
+        "previous_cursor",
     )
-    body: str | None = None  # the request body's model
-    fields: Mapping[str, Kind] | None = None  # each body field's kind
-    response: str | None = None  # the model of its 2xx answer; None: no body
-    page: Page | None = None
+
+    def __init__(self, model: str, item: str, *, limit: str | None = None) -> None:
+        self.model = model
+        self.item = item
+        self.limit = limit
+        self.cursor = "cursor"
+        self.items = "items"
+        self.next_cursor = "next_cursor"
+        self.previous_cursor = "previous_cursor"
+
+    def __repr__(self) -> str:
+        return f"Page({self.model!r}, {self.item!r}, limit={self.limit!r})"
 
 
-class Call(NamedTuple):
+class Operation:
+    """What the spec says of one operation, as the client needs it."""
+
+    __slots__ = (
+        "body",
+        "fields",
+        "id",
+        "method",
+        "page",
+        "path",
+        "path_params",
+        "query",
+        "response",
+    )
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        method: str,
+        path: str,
+        path_params: tuple[PathParam, ...] = (),
+        query: Mapping[str, Kind] | None = None,
+        body: str | None = None,
+        fields: Mapping[str, Kind] | None = None,
+        response: str | None = None,
+        page: Page | None = None,
+    ) -> None:
+        self.id = id  # the operationId
+        self.method = method
+        self.path = path  # the template: /v1/users/{user_id}
+        self.path_params = path_params
+        self.query = query  # each query parameter's kind, in the spec's order
+        self.body = body  # the request body's model
+        self.fields = fields  # each body field's kind
+        self.response = response  # the model of its 2xx answer; None: no body
+        self.page = page
+
+    def __repr__(self) -> str:
+        return f"<Operation {self.id}: {self.method} {self.path}>"
+
+
+class Call:
     """One call of an operation: the caller's values, not yet checked."""
 
-    operation: Operation
-    path: tuple[Any, ...] = ()
-    query: Mapping[str, Any] | None = None  # None values are left out
-    headers: Mapping[str, Any] | None = None  # by wire name; None values are left out
-    body: Any = None  # a dict or a model, given positionally
-    fields: Mapping[str, Any] | None = (
-        None  # keyword fields; NOT_GIVEN ones are left out
-    )
-    extra_headers: Mapping[str, str] | None = None
-    extra_query: Mapping[str, Any] | None = None
-    extra_body: Mapping[str, Any] | None = None
-    timeout: Any = NOT_GIVEN
-    max_retries: Any = NOT_GIVEN
+    __slots__ = (
+        "body", "extra_body", "extra_headers", "extra_query", "fields", "headers",
+        "max_retries", "operation", "path", "query", "timeout",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        operation: Operation,
+        *,
+        path: tuple[Any, ...] = (),
+        query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
+        body: Any = None,
+        fields: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: Any = NOT_GIVEN,
+        max_retries: Any = NOT_GIVEN,
+    ) -> None:
+        self.operation = operation
+        self.path = path
+        self.query = query  # None values are left out
+        self.headers = headers  # by wire name; None values are left out
+        self.body = body  # a dict or a model, given positionally
+        self.fields = fields  # keyword fields; NOT_GIVEN ones are left out
+        self.extra_headers = extra_headers
+        self.extra_query = extra_query
+        self.extra_body = extra_body
+        self.timeout = timeout
+        self.max_retries = max_retries
+
+    def __repr__(self) -> str:
+        return f"<Call {self.operation.id}>"
 
 
 class Resource:

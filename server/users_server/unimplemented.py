@@ -70,7 +70,7 @@ def install(app: FastAPI, schema: ApiSchema, routes: Iterable[BaseRoute]) -> tup
     app.state.unimplemented = missing
     if missing:
         # First: `/v1/users/export` must be this 501, not get_user's 404 for id "export".
-        # It steps aside for every request that is not one of `missing` (see matches).
+        # It steps aside for every request whose spec path has no missing operation.
         app.router.routes.insert(0, UnimplementedRoute(schema.operations, missing))
     return missing
 

@@ -14,11 +14,15 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import uvicorn
+from fastapi import FastAPI
 
 from .background import base_url, bind_socket, uvicorn_config
+from .schema import Operation
 from .settings import Settings
+from .unimplemented import unimplemented_operations
 
 _ENV_PREFIX = "USERS_SERVER_"
 _TRUE = ("1", "true", "yes", "on")
@@ -88,7 +92,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
     )
 
 
-def banner(settings: Settings, url: str) -> str:
+def banner(settings: Settings, url: str, unimplemented: Sequence[Operation] = ()) -> str:
     lines = [
         f"Users API reference server listening on {url}",
         f"  database: {settings.database}"
@@ -104,6 +108,10 @@ def banner(settings: Settings, url: str) -> str:
         f"    curl -s -H 'X-API-Key: {settings.owner_api_key}' -H 'Content-Type: application/json'"
         f' -d \'{{"email": "ada@example.com"}}\' {url}/v1/users',
     ]
+    if unimplemented:
+        # A spec ahead of the server: say so at start, not only in each 501.
+        lines.append("  not implemented yet (501):")
+        lines += [f"    {op.name} ({op.label})" for op in unimplemented]
     return "\n".join(lines)
 
 
@@ -121,7 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sock.close()
         print(f"cannot start: {exc}", file=sys.stderr)
         return 2
-    print(banner(settings, url), flush=True)
+    unimplemented = unimplemented_operations(cast(FastAPI, config.app))
+    print(banner(settings, url, unimplemented), flush=True)
     server = uvicorn.Server(config)
     # After uvicorn configured logging: show the server's own log lines (the
     # outbox among them, so a reset token can be used without test mode).

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from . import routes, testmode
+from . import routes, testmode, unimplemented
 from .middleware import BodyLimitMiddleware, RequestContextMiddleware
 from .problems import install_problem_handlers
 from .settings import Settings
@@ -41,6 +41,8 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router)
     # Every route, for the Allow header of a 405.
     app.state.api_routes = [route for router in routers for route in router.routes]
+    # Last: the spec's operations that none of the routes above serves get a 501.
+    unimplemented.install(app, state.schema, app.state.api_routes)
     # add_middleware puts each one outside the previous: the order of a request
     # is RequestContext -> Faults (test mode) -> BodyLimit -> routes.
     app.add_middleware(BodyLimitMiddleware)

@@ -18,8 +18,10 @@ import uvicorn
 from fastapi import FastAPI
 
 from .app import create_app
+from .schema import Operation
 from .settings import Settings
 from .state import ServerState
+from .unimplemented import unimplemented_operations
 
 _START_TIMEOUT = 10.0
 
@@ -64,6 +66,8 @@ class RunningServer:
     # The server's own state: an in-process caller (users_sdk.testing's fixture)
     # resets it directly, where an HTTP call would land in the test's cassette.
     state: ServerState
+    # The operations of its spec it answers 501 (unimplemented_operations).
+    unimplemented: tuple[Operation, ...] = ()
 
 
 @contextmanager
@@ -96,7 +100,9 @@ def serve_in_thread(settings: Settings) -> Iterator[RunningServer]:
                 raise RuntimeError("the users server did not start")
             time.sleep(0.01)
         app = cast(FastAPI, config.app)  # uvicorn_config's own create_app()
-        yield RunningServer(base_url(settings.host, port), app.state.server)
+        yield RunningServer(
+            base_url(settings.host, port), app.state.server, unimplemented_operations(app)
+        )
     finally:
         server.should_exit = True
         thread.join(timeout=_START_TIMEOUT)

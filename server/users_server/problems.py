@@ -35,6 +35,7 @@ _KINDS: dict[int, tuple[str, str]] = {
     422: ("validation", "Unprocessable Entity"),
     429: ("rate-limited", "Too Many Requests"),
     500: ("internal", "Internal Server Error"),
+    501: ("not-implemented", "Not Implemented"),
     503: ("unavailable", "Service Unavailable"),
 }
 WWW_AUTHENTICATE = 'Bearer realm="users", ApiKey realm="users", header="X-API-Key"'

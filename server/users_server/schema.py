@@ -4,7 +4,8 @@ The server builds its users table, its wire format and its request validation
 from what this module reads: the fields of the `User` schema, the properties
 of `UserCreate`, `UserUpdate`, `PasswordResetRequest` and `PasswordSet` with
 their constraints, the values of the `UserRole` and `UserStatus` enums, and
-the query parameters of `listUsers`. Reading them here, instead of restating
+the query parameters of `listUsers`, and every operation's method, path and
+operationId (what `unimplemented.py` answers 501 for). Reading them here, instead of restating
 them in code, is what lets an additive spec change be served without an edit.
 
 Only local `#/components/...` refs are used by the spec, and only those are
@@ -90,6 +91,30 @@ class QueryParameters:
         return prop.default if prop is not None and prop.has_default else fallback
 
 
+# The HTTP methods an OpenAPI path item may hold operations under.
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the spec: where it is and whether it needs a credential."""
+
+    operation_id: str | None  # optional in OpenAPI
+    method: str  # upper case, as on the wire
+    path: str  # the spec's template, e.g. /v1/users/{user_id}
+    # `security: []` (or an empty requirement among others): callable without credential.
+    public: bool
+
+    @property
+    def label(self) -> str:
+        """`POST /v1/users/{user_id}/invite`: what Schemathesis calls the operation's name."""
+        return f"{self.method} {self.path}"
+
+    @property
+    def name(self) -> str:
+        return self.operation_id or self.label
+
+
 @dataclass(frozen=True)
 class ApiSchema:
     path: Path
@@ -104,6 +129,8 @@ class ApiSchema:
     # Lower-cased name -> bounds of each header parameter in #/components/parameters
     # (Idempotency-Key, If-Match): FastAPI does not read these headers, the handlers do.
     headers: Mapping[str, Limits]
+    # Every operation of `paths`, in the spec's order.
+    operations: tuple[Operation, ...] = ()
 
 
 def load_schema(path: Path | None = None) -> ApiSchema:
@@ -139,6 +166,7 @@ def _load(path: Path, mtime_ns: int, size: int) -> ApiSchema:
         statuses=reader.enum("UserStatus"),
         list_users=reader.query("listUsers"),
         headers=reader.header_limits(),
+        operations=reader.operations(),
     )
 
 
@@ -191,6 +219,25 @@ class _Reader:
             and parameter.get("in") == "header"
             and isinstance(parameter.get("name"), str)
         }
+
+    def operations(self) -> tuple[Operation, ...]:
+        default = self._document.get("security") or []
+        found: list[Operation] = []
+        for path, path_item in (self._document.get("paths") or {}).items():
+            if not isinstance(path_item, dict):
+                continue
+            for method in HTTP_METHODS:
+                operation = path_item.get(method)
+                if not isinstance(operation, dict):
+                    continue
+                security = operation.get("security", default)
+                # An empty requirement object means "no credential" is one of the choices.
+                public = not security or any(requirement == {} for requirement in security)
+                operation_id = operation.get("operationId")
+                if not isinstance(operation_id, str):
+                    operation_id = None
+                found.append(Operation(operation_id, method.upper(), str(path), public))
+        return tuple(found)
 
     def _operation(self, operation_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
         for path_item in (self._document.get("paths") or {}).values():

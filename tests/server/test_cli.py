@@ -12,6 +12,7 @@ import httpx2
 import pytest
 from users_server import Settings
 from users_server.__main__ import banner, parse_args
+from users_server.schema import Operation
 
 SERVER_DIR = Path(__file__).resolve().parents[2] / "server"
 
@@ -67,6 +68,16 @@ def test_banner_names_the_credentials() -> None:
     for secret in ("owner-token", "viewer-token", "owner-key", "viewer-key"):
         assert secret in text
     assert "curl" in text
+    assert "not implemented" not in text
+
+
+def test_banner_names_the_operations_not_implemented() -> None:
+    suspend = Operation("suspendUser", "POST", "/v1/users/{user_id}/suspend", public=False)
+    text = banner(Settings(), "http://127.0.0.1:8000", [suspend])
+    assert text.splitlines()[-2:] == [
+        "  not implemented yet (501):",
+        "    suspendUser (POST /v1/users/{user_id}/suspend)",
+    ]
 
 
 def test_serves_until_sigterm(tmp_path: Path) -> None:

@@ -108,8 +108,14 @@ def method_name(operation: Operation) -> str:
         if not operation.method_name.isidentifier():
             raise SpecError(f"{operation.operation_id}: x-sdk-method must be an identifier")
         return operation.method_name
-    noun = {snake_case(operation.tag), _singular(snake_case(operation.tag))}
-    words = [w for w in operation.function.split("_") if w not in noun]
+    words = operation.function.split("_")
+    plural = snake_case(operation.tag).split("_")
+    singular = [*plural[:-1], _singular(plural[-1])]
+    for noun in (plural, singular):  # listAuditEvents, getAuditEvent: audit_events
+        for start in range(len(words) - len(noun) + 1):
+            if words[start : start + len(noun)] == noun:
+                words = words[:start] + words[start + len(noun) :]
+                break
     return "_".join(words) or operation.function
 
 

@@ -53,7 +53,8 @@ def test_the_generated_order_is_the_spec_order(model: type, schema: str) -> None
 def test_a_user_record_has_the_spec_order_then_unknown_fields_as_received() -> None:
     data = {"zeta_new": 1, **user_json(), "alpha_new": {"a": 1}}
     record = to_record(User.from_dict(data))
-    assert list(record) == by_the_rule(SPEC, "User", list(data))
+    # An optional field the data leaves out is left out of the record, not moved.
+    assert list(record) == [n for n in by_the_rule(SPEC, "User", list(data)) if n in data]
     assert list(record)[-2:] == ["zeta_new", "alpha_new"]  # as received, not sorted
     assert record["alpha_new"] == {"a": 1}
 

@@ -5,6 +5,12 @@
 Targets are simple JSONPath expressions: `$`, `.name` and `['name']` steps
 (no wildcards or filters). `update` merges an object into an object
 (recursively) and appends to an array; `remove: true` deletes the target.
+
+Overlay 1.0 has no way to put something anywhere but at the end, and a
+realistic change adds a field or an enum value anywhere. One extension of an
+action does it: `x-insert-before: <name>` puts the update's new keys (in a
+mapping) or values (in an array) right before the key or value `<name>` of
+the target, in their order; a key that is there already is an error.
 """
 
 from __future__ import annotations
@@ -49,6 +55,30 @@ def _merge(target: Any, update: Any) -> Any:
     return copy.deepcopy(update)
 
 
+def _insert_before(target: Any, update: Any, anchor: Any, where: str) -> Any:
+    if isinstance(target, dict):
+        if not isinstance(update, dict):
+            raise OverlayError(f"{where}: x-insert-before into a mapping needs a mapping")
+        if anchor not in target:
+            raise OverlayError(f"{where}: x-insert-before {anchor!r}: no such key")
+        present = [key for key in update if key in target]
+        if present:
+            raise OverlayError(f"{where}: x-insert-before adds keys, and has {present}")
+        items = list(target.items())
+        at = list(target).index(anchor)
+        inserted = [*items[:at], *copy.deepcopy(update).items(), *items[at:]]
+        target.clear()
+        target.update(inserted)
+        return target
+    if isinstance(target, list):
+        if anchor not in target:
+            raise OverlayError(f"{where}: x-insert-before {anchor!r}: no such value")
+        at = target.index(anchor)
+        target[at:at] = copy.deepcopy(update if isinstance(update, list) else [update])
+        return target
+    raise OverlayError(f"{where}: x-insert-before needs a mapping or an array")
+
+
 def apply(spec: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
     result = copy.deepcopy(spec)
     for action in overlay["actions"]:
@@ -64,7 +94,11 @@ def apply(spec: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
                 raise OverlayError("cannot remove the whole document")
             del parent[steps[-1]]
         elif "update" in action:
-            merged = _merge(node, action["update"])
+            if "x-insert-before" in action:
+                anchor = action["x-insert-before"]
+                merged = _insert_before(node, action["update"], anchor, action["target"])
+            else:
+                merged = _merge(node, action["update"])
             if parent is None:
                 result = merged
             else:

@@ -45,6 +45,8 @@ FACADE_SUITES = [
     "tests/integration/test_cassettes.py::test_every_interaction_conforms_to_openapi",
 ]
 SPEC_COVERAGE = ["tests/guards/test_spec_coverage.py"]
+# Every guard: the public API, the spec surface and coverage, the sync/async twins.
+GUARDS = ["tests/guards"]
 # The benchmark rows a spec change must not slow down, and the run that makes them.
 SPEED_FIGURES = ("parse_page", "pagination_time")
 SPEED_GROUPS = "parse,pagination"

@@ -76,9 +76,36 @@ def test_list_as_csv_json_and_table(cli: Any) -> None:
     assert "email" in table
 
 
+def spec_order(schema: str) -> list[str]:
+    """The order every output lists fields in (users_sdk._records): the schema's
+    properties as the spec lists them, required or optional alike."""
+    return list(SPEC["components"]["schemas"][schema]["properties"])
+
+
 def test_csv_columns_are_the_fields_of_a_user_in_the_spec(cli: Any) -> None:
     header = next(csv.reader(io.StringIO(cli("users", "list", "-o", "csv").stdout)))
-    assert header == list(SPEC["components"]["schemas"]["User"]["properties"])  # optional ones too
+    assert header == spec_order("User")  # optional ones too
+
+
+def test_every_output_lists_a_users_fields_in_the_spec_order(cli: Any, tmp_path: Path) -> None:
+    order = spec_order("User")
+
+    def in_order(names: list[str]) -> bool:
+        return names == [name for name in order if name in names]
+
+    assert all(in_order(list(record)) for record in lines(cli("users", "list").stdout))
+    assert in_order(list(json.loads(cli("users", "me", "-o", "json").stdout)))
+    assert in_order(next(csv.reader(io.StringIO(cli("users", "me", "-o", "csv").stdout))))
+    header = cli("users", "list", "-o", "table").stdout.splitlines()[0]
+    assert in_order([word for word in header.split() if word != "\u2503"])
+    for fmt in ("csv", "jsonl"):
+        out = tmp_path / f"users.{fmt}"
+        assert cli("users", "export", str(out), "--format", fmt).exit_code == 0
+        first = out.read_text("utf-8").splitlines()[0]
+        if fmt == "csv":
+            assert next(csv.reader([first])) == order
+        else:
+            assert in_order(list(json.loads(first)))
 
 
 def test_get_me_and_invite(cli: Any) -> None:

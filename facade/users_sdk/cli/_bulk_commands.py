@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 
+from .._records import to_record
 from . import _errors, _output, _user_fields
 from ._checkpoint import Checkpoint, checkpoint_path
 from ._commands import FILTERS, Output, Progress, users
@@ -194,7 +195,7 @@ def export_users(
             )
             for page in bulk.export_pages(client, **checkpoint.filters, **resume_from):
                 for user in page.users:
-                    writer.write(user.to_dict())
+                    writer.write(to_record(user))
                 checkpoint.rows += len(page.users)
                 checkpoint.cursor = page.resume_cursor
                 # After the last page the cursor is None, which would also read as

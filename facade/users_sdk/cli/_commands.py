@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .._records import to_record
 from .._spec import (
     CREATE_USER_BODY,
     LIST_USERS_QUERY,
@@ -79,7 +80,7 @@ users = typer.Typer(
 
 def user_records(found: Iterable[Any]) -> Iterator[dict[str, Any]]:
     for user in found:
-        yield user.to_dict()
+        yield to_record(user)
 
 
 def write_users(fmt: str, records: Iterable[dict[str, Any]]) -> int:
@@ -115,7 +116,7 @@ def list_users(
             def walk() -> Iterator[dict[str, Any]]:
                 for count, user in enumerate(page, 1):
                     update(count)
-                    yield user.to_dict()
+                    yield to_record(user)
 
             write_users(fmt, walk())
 
@@ -124,14 +125,14 @@ def list_users(
 def get_user(ctx: typer.Context, user_id: UserId, output: Output = None) -> None:
     """Show one user."""
     with state_of(ctx).client() as client:
-        _output.write_one(_output.resolve_format(output), client.users.get(user_id).to_dict())
+        _output.write_one(_output.resolve_format(output), to_record(client.users.get(user_id)))
 
 
 @users.command("me")
 def me(ctx: typer.Context, output: Output = None) -> None:
     """Show the user the credential belongs to."""
     with state_of(ctx).client() as client:
-        _output.write_one(_output.resolve_format(output), client.users.me().to_dict())
+        _output.write_one(_output.resolve_format(output), to_record(client.users.me()))
 
 
 @users.command("create")
@@ -141,7 +142,7 @@ def create(ctx: typer.Context, output: Output = None, data: Data = None, **spec:
     body = {**_input.read_data(data), **CREATE_FIELDS.values(spec)}
     with state_of(ctx).client() as client:
         user = client.users.create(body)
-    _output.write_one(_output.resolve_format(output), user.to_dict())
+    _output.write_one(_output.resolve_format(output), to_record(user))
 
 
 @users.command("update")
@@ -179,7 +180,7 @@ def update(
     version: int | str | None = int(if_match) if if_match and if_match.isdigit() else if_match
     with state_of(ctx).client() as client:
         user = client.users.update(user_id, body, if_match=version)
-    _output.write_one(_output.resolve_format(output), user.to_dict())
+    _output.write_one(_output.resolve_format(output), to_record(user))
 
 
 @users.command("delete")
@@ -202,7 +203,7 @@ def invite(ctx: typer.Context, user_id: UserId, output: Output = None) -> None:
     """(Re)send the invitation of an invited user."""
     with state_of(ctx).client() as client:
         invitation = client.users.invite(user_id)
-    _output.write_one(_output.resolve_format(output), invitation.to_dict())
+    _output.write_one(_output.resolve_format(output), to_record(invitation))
 
 
 @users.command("reset-password")

@@ -1,79 +1,73 @@
-"""What the CLI shows of a user, from the generated User model: the columns
-of CSV output (every field, in the spec's order), the narrower columns of a
-table, and the enum fields `users summary` counts by.
+"""What the CLI shows of a user, from what `make generate` wrote: the columns
+of CSV output (every field), the narrower columns of a table, and the enum
+fields `users summary` counts by; all in the order of `users_sdk._records`
+(the spec's), which also orders every record the CLI writes.
 
-Read from the model's attrs fields and their annotations, which `make
-generate` writes; nothing here names a field or an enum value.
+Read from the User model's Shape (its fields' JSON names and types) and the
+enum Literals; nothing here names a field or an enum value.
 """
 
 from __future__ import annotations
 
 import functools
 import typing
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import users_sdk
 
+from .. import _records
 from .._spec import TYPES
 
 if TYPE_CHECKING:
-    import attrs
+    from users_api_client.sdk.builders import Shape
 
 __all__ = ["columns", "enum_fields", "table_columns"]
 
-# The attrs field the generated models keep unknown JSON fields in.
-_EXTRA = "additional_properties"
 
+def _shape() -> Shape[Any]:
+    from users_api_client.sdk.builders import USER  # with the models, on first use
 
-def _fields() -> list[attrs.Attribute[object]]:
-    import attrs  # with the models, on first use: not for `users-sdk --help`
-
-    return [field for field in attrs.fields(users_sdk.User) if field.name != _EXTRA]
-
-
-def _type_names(field: attrs.Attribute[object]) -> list[str]:
-    # The generated annotations are strings such as "None | str" or "UserRole".
-    annotation = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
-    return [part.strip() for part in str(annotation).split("|")]
+    return USER
 
 
 @functools.cache
-def _enums() -> dict[str, tuple[str, ...]]:
-    """The spec's enums by name ("UserRole": its values), from users_sdk."""
-    found = {}
+def _enums() -> tuple[tuple[str, ...], ...]:
+    """The values of each of the spec's enums, in the spec's order, from users_sdk."""
+    found = []
     for name in TYPES:
         value = getattr(users_sdk, name)
         if typing.get_origin(value) is typing.Literal:
-            found[name] = tuple(str(v) for v in typing.get_args(value))
-    return found
+            found.append(tuple(str(v) for v in typing.get_args(value)))
+    return tuple(found)
 
 
 @functools.cache
 def columns() -> tuple[str, ...]:
     """Every field of a user, in the spec's order."""
-    return tuple(field.name for field in _fields())
+    return _records.field_order(users_sdk.User)
 
 
 @functools.cache
 def table_columns() -> tuple[str, ...]:
     """The fields a table shows: those that are always a single string or enum
     value (never null, no list, no date-time), which fit on one line."""
-    enums = _enums()
+    shape = _shape()
     shown = tuple(
-        field.name
-        for field in _fields()
-        if len(names := _type_names(field)) == 1 and (names[0] == "str" or names[0] in enums)
+        name
+        for name in columns()
+        if tuple(shape.json_types[name]) == (str,) and name not in shape.instants
     )
     return shown or columns()
 
 
 @functools.cache
 def enum_fields() -> dict[str, tuple[str, ...]]:
-    """The user's enum fields and their values, in the spec's order."""
-    enums = _enums()
+    """The user's enum fields and their values, both in the spec's order."""
+    shape = _shape()
     found = {}
-    for field in _fields():
-        known = [name for name in _type_names(field) if name in enums]
-        if known:
-            found[field.name] = enums[known[0]]
+    for name in columns():
+        values = shape.enums.get(name)
+        if values is not None:
+            in_order = [enum for enum in _enums() if frozenset(enum) == values]
+            found[name] = in_order[0] if in_order else tuple(sorted(values))
     return found

@@ -134,7 +134,10 @@ def _provoke_every_error(users: Any) -> list[UsersAPIError]:
     collect(lambda: users.get(None))  # InvalidArgumentTypeError
     collect(lambda: users.set_password(RESET_TOKEN, PASSWORD + "\ud800"))
     collect(lambda: users.update("s412", department="x", if_match=3))
-    collect(lambda: users.create(email="a@b.c", password=PASSWORD, x=float("nan")))
+    collect(lambda: users.create({"email": "a@b.c", "password": PASSWORD}))  # no such field
+    collect(
+        lambda: users.create(email="a@b.c", extra_body={"password": PASSWORD, "x": float("nan")})
+    )
     for credential in ({"token": TOKEN, "api_key": API_KEY}, {"token": TOKEN + "\n"}):
         collect(lambda credential=credential: UsersClient(base_url="http://u.test", **credential))  # type: ignore[misc]
     collect(lambda: UsersClient(base_url=f"http://me:{TOKEN}@users.test", token=TOKEN))

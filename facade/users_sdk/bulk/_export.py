@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Unpack
 
 from .._client import AsyncUsersClient, UsersClient
+from .._exceptions import InvalidArgumentTypeError
 from .._pagination import AsyncPaginator, SyncPage
 from .._spec import LIST_USERS_QUERY, ListUsersParams
 from ._options import checked_client
@@ -31,7 +32,15 @@ __all__ = ["async_export_pages", "async_export_users", "export_pages", "export_u
 _PAGE_SIZE: int = LIST_USERS_QUERY["limit"].maximum or LIST_USERS_QUERY["limit"].default
 
 
-def _paged(filters: ListUsersParams) -> ListUsersParams:
+def _paged(function: str, filters: ListUsersParams) -> ListUsersParams:
+    unknown = sorted(set(filters) - set(LIST_USERS_QUERY))
+    if unknown:
+        # The SDK's error, as for any other bad argument: these are keyword
+        # arguments passed on, which Python would refuse with a bare TypeError.
+        raise InvalidArgumentTypeError(
+            f"{function}() got an unexpected keyword argument {unknown[0]!r}; "
+            f"it takes {', '.join(LIST_USERS_QUERY)}"
+        )
     if filters.get("limit") is None:
         return {**filters, "limit": _PAGE_SIZE}
     return filters
@@ -44,7 +53,7 @@ def export_pages(client: UsersClient, **filters: Unpack[ListUsersParams]) -> Ite
     ...     print(len(page.users), page.resume_cursor)
     """
     checked_client(client, UsersClient, "export_pages", "async_export_pages")
-    return _pages(client.users.list(**_paged(filters)))
+    return _pages(client.users.list(**_paged("export_pages", filters)))
 
 
 def _pages(first: SyncPage[User]) -> Iterator[ExportPage]:
@@ -64,7 +73,7 @@ def async_export_pages(
 ) -> AsyncIterator[ExportPage]:
     """The async twin of export_pages: `async for page in async_export_pages(...)`."""
     checked_client(client, AsyncUsersClient, "async_export_pages", "export_pages")
-    return _async_pages(client.users.list(**_paged(filters)))
+    return _async_pages(client.users.list(**_paged("async_export_pages", filters)))
 
 
 async def _async_pages(first: AsyncPaginator[User]) -> AsyncIterator[ExportPage]:

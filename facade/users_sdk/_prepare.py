@@ -76,8 +76,12 @@ class PreparedRequest:
         page = self.operation.page if self.operation is not None else None
         if page is None:
             raise TypeError("only a paginated operation's request has a cursor")
+        params = {**(self.params or {}), page.cursor: cursor}
+        # The spec's order, as on the first page; what extra_query added, after it.
+        order = self.operation.query if self.operation and self.operation.query else {}
         moved = copy.copy(self)
-        moved.params = {**(self.params or {}), page.cursor: cursor}
+        moved.params = {name: params[name] for name in order if name in params}
+        moved.params.update((name, value) for name, value in params.items() if name not in order)
         return moved
 
     @property

@@ -19,6 +19,7 @@ UsersAPIError
 │   ├── ValidationError            422  (.errors: field, message, code)
 │   ├── RateLimitError             429  (.retry_after)
 │   └── InternalServerError        5xx
+│       └── NotImplementedByServerError 501 (the spec is ahead of the server)
 └── UnexpectedResponseError                    a response the spec does not allow
                                                (bad JSON, HTML, a status such as 520)
 ```
@@ -52,6 +53,7 @@ __all__ = [
     "InvalidArgumentTypeError",
     "NoMorePagesError",
     "NotFoundError",
+    "NotImplementedByServerError",
     "PermissionDeniedError",
     "PreconditionFailedError",
     "RateLimitError",
@@ -201,6 +203,18 @@ class InternalServerError(APIStatusError):
     hint = "The server failed; try again later (5xx statuses that may pass are retried)."
 
 
+class NotImplementedByServerError(InternalServerError):
+    """501: the server does not implement this operation (yet).
+
+    The spec the SDK was generated from may be ahead of the server: the
+    reference server answers 501 for an operation of the spec it lacks."""
+
+    hint = (
+        "The server does not implement this operation; the SDK's spec may be ahead of it. "
+        "It is not retried: use a server version that has it."
+    )
+
+
 class UnexpectedResponseError(_ResponseError):
     """A response the spec does not allow: bad JSON, an HTML page, a missing or
     mistyped field, or a status such as 520."""
@@ -231,6 +245,7 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     413: ContentTooLargeError,
     422: ValidationError,
     429: RateLimitError,
+    501: NotImplementedByServerError,
 }
 
 

@@ -20,6 +20,7 @@ from users_sdk import (
     ContentTooLargeError,
     InternalServerError,
     NotFoundError,
+    NotImplementedByServerError,
     PermissionDeniedError,
     PreconditionFailedError,
     RateLimitError,
@@ -50,7 +51,7 @@ STATUS_CLASSES = [
     (422, ValidationError),
     (429, RateLimitError),
     (500, InternalServerError),
-    (501, InternalServerError),
+    (501, NotImplementedByServerError),
     (502, InternalServerError),
     (503, InternalServerError),
     (504, InternalServerError),
@@ -224,3 +225,12 @@ def test_error_body_is_decoded_json(make_client: Any) -> None:
         make_client(recorder).users.create(email="ada@example.com")
     assert caught.value.body == body
     assert "already exists" in str(caught.value)
+
+
+def test_a_501_says_the_server_lacks_the_operation_and_is_not_retried(make_client: Any) -> None:
+    recorder = Recorder(
+        json_response(501, problem(501, "The reference server does not implement suspendUser yet"))
+    )
+    with pytest.raises(NotImplementedByServerError, match="the SDK's spec may be ahead of it"):
+        make_client(recorder, max_retries=3).users.get("usr_1")
+    assert len(recorder.requests) == 1

@@ -11,6 +11,7 @@ from users_api_client.sdk import requests
 from users_api_client.sdk.names import MODELS, TYPES
 from users_api_client.sdk.params import (
     CREATE_USER_BODY,
+    KINDS,
     LIST_USERS_QUERY,
     UPDATE_USER_BODY,
     Kind,
@@ -21,6 +22,7 @@ from users_api_client.sdk.params import (
 
 __all__ = [
     "CREATE_USER_BODY",
+    "KINDS",
     "LIST_USERS_QUERY",
     "MODELS",
     "TYPES",

@@ -23,6 +23,7 @@ _Check = Callable[[str, Any], Any]
 _CHECKS: dict[str, _Check] = {
     "text": check.text,
     "non_empty": check.non_empty,  # an empty filter matches nothing useful
+    "email": check.email,
     "integer": check.integer,
     "number": check.number,
     "boolean": check.boolean,

@@ -115,6 +115,11 @@ KINDS: dict[str, FieldKind] = {
             json_types="str", parser="UUID", struct_type="uuid.UUID",
             example="12345678-1234-5678-1234-567812345678",
         ),
+        # Checked locally only: on the wire and in a response it is a str.
+        FieldKind(
+            EMAIL, formats=("email",), annotation="str", check="email", metavar="EMAIL",
+            example="ada@example.com", **_STRING,
+        ),
         FieldKind(
             # Any string is sent and kept: values added to the API later too.
             ENUM, annotation="{enum}", check="text", query_check="non_empty", json_types="str",

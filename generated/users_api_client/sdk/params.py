@@ -49,6 +49,7 @@ KINDS: Final[Mapping[str, KindFacts]] = {
     "instant": KindFacts("instant", "instant", "DATETIME"),
     "date": KindFacts("date", "date", "DATE"),
     "uuid": KindFacts("uuid", "uuid", "UUID"),
+    "email": KindFacts("email", "email", "EMAIL"),
     "enum": KindFacts("text", "non_empty"),
     "list": KindFacts("string_list", "one_or_many"),
     "map": KindFacts("string_map", "string_map", "KEY=VALUE"),
@@ -168,7 +169,7 @@ LIST_USERS_QUERY: Final[Mapping[str, Kind]] = {
     "account_id": Kind("text"),
 }
 CREATE_USER_BODY: Final[Mapping[str, Kind]] = {
-    "email": Kind("text", required=True),
+    "email": Kind("email", required=True),
     "display_name": Kind("text"),
     "first_name": Kind("text", nullable=True),
     "last_name": Kind("text", nullable=True),
@@ -185,14 +186,14 @@ CREATE_USER_BODY: Final[Mapping[str, Kind]] = {
     "send_invite": Kind("flag", default=False),
 }
 RESET_USER_PASSWORD_BODY: Final[Mapping[str, Kind]] = {
-    "email": Kind("text", required=True),
+    "email": Kind("email", required=True),
 }
 SET_USER_PASSWORD_BODY: Final[Mapping[str, Kind]] = {
     "reset_token": Kind("text", required=True),
     "password": Kind("text", required=True, secret=True),
 }
 UPDATE_USER_BODY: Final[Mapping[str, Kind]] = {
-    "email": Kind("text"),
+    "email": Kind("email"),
     "display_name": Kind("text"),
     "first_name": Kind("text", nullable=True),
     "last_name": Kind("text", nullable=True),

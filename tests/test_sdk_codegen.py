@@ -43,6 +43,7 @@ def add_user_fields(spec: dict[str, Any]) -> None:
                 "anyOf": [{"$ref": "#/components/schemas/UserRole"}, {"type": "null"}]
             },
             "x_score": {"type": "number"},
+            "x_backup_email": {"type": ["string", "null"], "format": "email"},
         }
     )
 
@@ -90,6 +91,7 @@ def test_new_kinds_of_fields_are_built_as_from_dict_builds_them(tmp_path: Path) 
         x_logins=["2026-01-02T03:04:05Z", "2026-01-03T00:00:00+02:00"],
         x_backup_role="admin",
         x_score=2,
+        x_backup_email="ada@backup.example",
     )
     result = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(user)],
@@ -100,6 +102,48 @@ def test_new_kinds_of_fields_are_built_as_from_dict_builds_them(tmp_path: Path) 
     assert found.pop("unbuilt") == []  # every one of these kinds has a fast builder
     for name, outcome in found.items():
         assert outcome == {"built": True, "equal": True, "types": []}, name
+
+
+def add_email_fields(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    schemas["UserCreate"]["properties"]["x_work_email"] = {"type": "string", "format": "email"}
+    schemas["UserUpdate"]["properties"]["x_work_email"] = {
+        "type": ["string", "null"],
+        "format": "email",
+    }
+
+
+PARAMS_PROBE = """
+import json, typing
+from users_api_client.sdk import params
+print(json.dumps({
+    "create": params.CREATE_USER_BODY["x_work_email"],
+    "update": params.UPDATE_USER_BODY["x_work_email"],
+    "facts": params.KINDS["email"],
+    "create_type": str(typing.get_type_hints(params.UserCreateParams)["x_work_email"]),
+    "update_type": str(typing.get_type_hints(params.UserUpdateParams)["x_work_email"]),
+}))
+"""
+
+
+def test_an_email_field_reaches_params_as_its_own_kind(tmp_path: Path) -> None:
+    """`format: email` is a kind of its own (scripts/sdk_codegen/kinds.py): the
+    facade checks it by the check KINDS names, and a caller passes a str."""
+    destination = tmp_path / "generated"
+    destination.mkdir()
+    generate.generate_into(destination, evolved(add_email_fields, tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", PARAMS_PROBE],
+        capture_output=True, text=True, check=True,
+        env={"PYTHONPATH": str(destination), "PATH": ""},
+    )  # fmt: skip
+    found = json.loads(result.stdout)
+    # Kind(kind, nullable, required, many, items, secret, minimum, maximum, default)
+    assert found["create"][:3] == ["email", False, False]
+    assert found["update"][:3] == ["email", True, False]
+    assert found["facts"] == ["email", "email", "EMAIL"]  # check, query check, metavar
+    assert found["create_type"] == "<class 'str'>"
+    assert found["update_type"] == "str | None"
 
 
 @pytest.mark.parametrize(

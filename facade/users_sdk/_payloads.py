@@ -13,31 +13,44 @@ from typing import Any
 
 from . import _validation as check
 from ._exceptions import InvalidArgumentError, InvalidArgumentTypeError
-from ._spec import Kind
+from ._spec import KINDS, Kind
 
 _Check = Callable[[str, Any], Any]
 
-# How a value of each kind is checked, and made ready for the wire.
-_BODY_CHECKS: dict[str, _Check] = {
+# The checks the generated KINDS name (scripts/sdk_codegen/kinds.py), each of
+# which checks a value and makes it ready for the wire. A new kind names one
+# of these, or a new one added here: until it is, importing users_sdk fails
+# naming it.
+_CHECKS: dict[str, _Check] = {
     "text": check.text,
-    "enum": check.text,  # any string: values the API added later can be sent
+    "non_empty": check.non_empty,  # an empty filter matches nothing useful
+    "email": check.email,
     "integer": check.integer,
     "number": check.number,
-    "flag": check.boolean,
+    "boolean": check.boolean,
     "instant": lambda name, value: check.instant(name, value).isoformat(),
     "date": lambda name, value: check.date(name, value).isoformat(),
     "uuid": lambda name, value: str(check.uuid(name, value)),
-    "list": check.string_list,  # of text or enum values; other items: any list
-    "map": check.string_map,
-    "model": check.body_mapping,
+    "string_list": check.string_list,  # of text or enum values; other items: any list
+    "one_or_many": check.one_or_many,
+    "string_map": check.string_map,
+    "body_mapping": check.body_mapping,
 }
-_QUERY_CHECKS: dict[str, _Check] = {
-    **_BODY_CHECKS,
-    # An empty filter matches nothing useful; the API refuses most of them.
-    "text": check.non_empty,
-    "enum": check.non_empty,
-    "list": check.one_or_many,
-}
+
+
+def _by_kind(*, query: bool) -> dict[str, _Check]:
+    checks: dict[str, _Check] = {}
+    for kind, facts in KINDS.items():
+        name = facts.query_check if query else facts.check
+        if name not in _CHECKS:
+            raise RuntimeError(f"the generated kind {kind!r} names a check users_sdk lacks: {name}")
+        checks[kind] = _CHECKS[name]
+    return checks
+
+
+# How a value of each kind is checked, in a body and in a query.
+_BODY_CHECKS = _by_kind(query=False)
+_QUERY_CHECKS = _by_kind(query=True)
 
 
 def body(

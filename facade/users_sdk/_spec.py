@@ -10,6 +10,7 @@ from __future__ import annotations
 from users_api_client.sdk.names import MODELS, TYPES
 from users_api_client.sdk.params import (
     CREATE_USER_BODY,
+    KINDS,
     LIST_USERS_QUERY,
     UPDATE_USER_BODY,
     Kind,
@@ -20,6 +21,7 @@ from users_api_client.sdk.params import (
 
 __all__ = [
     "CREATE_USER_BODY",
+    "KINDS",
     "LIST_USERS_QUERY",
     "MODELS",
     "TYPES",

@@ -239,6 +239,19 @@ def non_empty(name: str, value: object) -> str:
     return checked
 
 
+def email(name: str, value: object) -> str:
+    """An email address: one "@" between a non-empty local part and domain, and
+    no whitespace. Only what is surely not an address is refused here; the API
+    judges the rest (sent as given, it stays a str on the wire)."""
+    checked = text(name, value)
+    local, _, domain = checked.partition("@")
+    if not local or not domain or "@" in domain or any(c.isspace() for c in checked):
+        raise InvalidArgumentError(
+            f"{name} must be an email address such as 'ada@example.com', not {brief(value)}"
+        )
+    return checked
+
+
 def body_mapping(name: str, value: object) -> dict[str, Any]:
     """A request body given as a dict or as a model with to_dict()."""
     if isinstance(value, Mapping):

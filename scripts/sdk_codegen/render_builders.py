@@ -13,51 +13,22 @@ each field's JSON types and enum values.
 
 from __future__ import annotations
 
-from .spec import (
-    DATE,
-    ENUM,
-    FLAG,
-    INSTANT,
-    INTEGER,
-    LIST,
-    MAP,
-    MODEL,
-    NUMBER,
-    TEXT,
-    UUID,
-    Model,
-    Spec,
-    Value,
-)
+from .kinds import KINDS, FieldKind
+from .spec import ENUM, INSTANT, LIST, MAP, MODEL, Model, Spec, Value
 from .text import constant_name, render_module, tuple_literal
 
-_PLAIN = (TEXT, INTEGER, NUMBER, FLAG)
-_TYPE_CHECK = {
-    TEXT: "type({v}) is str",
-    ENUM: "type({v}) is str",  # any string: values added to the API later are kept
-    INTEGER: "type({v}) is int",
-    NUMBER: "(type({v}) is float or type({v}) is int)",
-    FLAG: "type({v}) is bool",
-    LIST: "type({v}) is list",
-    MAP: "type({v}) is dict",
-    MODEL: "type({v}) is dict",
-}
-# Strings the generated models turn into objects: the builder parses them with
-# the same function (or one that gives the same value for what it accepts).
-_PARSERS = {INSTANT: "fromiso", DATE: "datefromiso", UUID: "UUID"}
-_JSON_TYPES = {
-    TEXT: "str",
-    ENUM: "str",
-    INSTANT: "str",
-    DATE: "str",
-    UUID: "str",
-    INTEGER: "int",
-    NUMBER: "int, float",
-    FLAG: "bool",
-    LIST: "list",
-    MAP: "dict",
-    MODEL: "dict",
-}
+# What a builder does with a value of each kind is in kinds.py: how it checks
+# the JSON value, its JSON types, and the function it parses a string with
+# that the generated model turns into an object (the model's own, or one that
+# gives the same value for what it accepts).
+
+
+def _kind(value: Value) -> FieldKind:
+    return KINDS[value.kind]
+
+
+def _parser(value: Value) -> str | None:
+    return _kind(value).parser
 
 
 class Unsupported(Exception):
@@ -70,13 +41,13 @@ def builder_name(model: str, spec: Spec) -> str:
 
 
 def _check_supported(value: Value, where: str, spec: Spec) -> None:
-    if value.kind not in _JSON_TYPES:
+    if value.kind not in KINDS or _kind(value).json_types is None:
         raise Unsupported(f"{where} ({value.kind})")
     if value.kind == LIST and value.items is not None:
         if value.items.kind in (LIST, MAP):
             raise Unsupported(f"{where} (an array of {value.items.kind}s)")
         _check_supported(value.items, f"{where}[]", spec)
-    if value.kind == MAP and value.items is not None and value.items.kind not in _PLAIN:
+    if value.kind == MAP and value.items is not None and not _kind(value.items).plain:
         raise Unsupported(f"{where} (a map of {value.items.kind} values)")
 
 
@@ -103,7 +74,7 @@ def _builder(model: Model, spec: Spec) -> list[str]:
         "    if type(data) is not dict:",
         "        return None",
     ]
-    if model.values is not None and model.values.kind not in _PLAIN:
+    if model.values is not None and not KINDS[model.values.kind].plain:
         raise Unsupported(f"{name} (a map of {model.values.kind} values)")
     if model.free_form:
         lines += [f"    obj = new({name})", "    obj.additional_properties = data"]
@@ -122,10 +93,11 @@ def _builder(model: Model, spec: Spec) -> list[str]:
         _check_supported(field.value, f"{model.name}.{field.json_name}", spec)
     checks = []
     for field in model.fields:
-        if field.value.kind in _PARSERS:
+        json_check = _kind(field.value).json_check
+        if json_check is None:
             continue  # checked by parsing it below
         var = variables[field.python_name]
-        check = _TYPE_CHECK[field.value.kind].format(v=var)
+        check = json_check.format(v=var)
         absent = _absent(var, field.value, field.required)
         checks.append(f"({' or '.join([*absent, check])})" if absent else check)
     if checks:
@@ -134,8 +106,8 @@ def _builder(model: Model, spec: Spec) -> list[str]:
     parsed = [
         f
         for f in model.fields
-        if f.value.kind in _PARSERS
-        or (f.value.kind == LIST and f.value.items is not None and f.value.items.kind in _PARSERS)
+        if _parser(f.value)
+        or (f.value.kind == LIST and f.value.items is not None and _parser(f.value.items))
     ]
     if parsed:
         lines.append("    try:")
@@ -143,10 +115,9 @@ def _builder(model: Model, spec: Spec) -> list[str]:
             var = variables[field.python_name]
             if field.value.kind == LIST:
                 assert field.value.items is not None
-                parse = _PARSERS[field.value.items.kind]
-                statement = f"{var} = [{parse}(item) for item in {var}]"
+                statement = f"{var} = [{_parser(field.value.items)}(item) for item in {var}]"
             else:
-                statement = f"{var} = {_PARSERS[field.value.kind]}({var})"
+                statement = f"{var} = {_parser(field.value)}({var})"
             lines += [
                 f"    {line}" for line in _guarded(var, field.value, field.required, [statement])
             ]
@@ -221,7 +192,7 @@ def _list_builder(model: Model, spec: Spec, single: list[str]) -> list[str]:
 
 
 def _json_types(value: Value) -> str:
-    types = _JSON_TYPES[value.kind] + (", type(None)" if value.nullable else "")
+    types = f"{_kind(value).json_types}" + (", type(None)" if value.nullable else "")
     return f"({types})" if "," in types else f"({types},)"
 
 

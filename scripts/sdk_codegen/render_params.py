@@ -8,30 +8,25 @@ of the generated package, so `import users_sdk` can load it for nothing.
 
 from __future__ import annotations
 
-from .spec import DATE, ENUM, INSTANT, LIST, MAP, MODEL, UUID, Spec, SpecError, Value
-from .text import constant_name, pascal, py_literal, render_module, tuple_literal
-
-_PLAIN = {"text": "str", "integer": "int", "number": "float", "flag": "bool"}
+from .kinds import KINDS
+from .spec import Spec, SpecError, Value
+from .text import (
+    constant_name,
+    pascal,
+    py_literal,
+    render_module,
+    render_template,
+    tuple_literal,
+)
 
 
 def annotation(value: Value, *, many: bool = False) -> str:
-    """The type a caller may pass for a value of this kind."""
-    if value.kind == LIST and value.items is not None:
-        text = f"Sequence[{annotation(value.items)}]"
-    elif value.kind == ENUM:
-        text = str(value.enum)
-    elif value.kind == INSTANT:
-        text = "datetime.datetime | str"
-    elif value.kind == DATE:
-        text = "datetime.date | str"
-    elif value.kind == UUID:
-        text = "uuid.UUID | str"
-    elif value.kind == MAP:
-        text = f"Mapping[str, {annotation(value.items) if value.items else 'Any'}]"
-    elif value.kind == MODEL:
-        text = "Mapping[str, Any]"
-    else:
-        text = _PLAIN[value.kind]
+    """The type a caller may pass for a value of this kind (kinds.py gives it)."""
+    template = KINDS[value.kind].annotation if value.kind in KINDS else None
+    if template is None:
+        raise SpecError(f"a value of kind {value.kind!r} cannot be passed as an argument")
+    items = annotation(value.items) if value.items is not None else "Any"
+    text = template.format(items=items, enum=value.enum)
     if many:
         # One value or several: role="admin" or role=["admin", "owner"].
         assert value.items is not None
@@ -61,7 +56,9 @@ def kind(value: Value, *, required: bool = False, many: bool = False) -> str:
 # field of that name would be taken for the method's own argument.
 RESERVED_KEYWORDS = frozenset({"self", "body", "timeout", "idempotency_key", "if_match"})
 # Names these generated modules define for themselves.
-INTERNAL_NAMES = frozenset({"Kind", "Shape", "T", "UNSET", "UNBUILT", "MODELS", "TYPES", "ENUMS"})
+INTERNAL_NAMES = frozenset(
+    {"Kind", "KindFacts", "KINDS", "Shape", "T", "UNSET", "UNBUILT", "MODELS", "TYPES", "ENUMS"}
+)
 
 
 def _check_names(where: str, names: list[tuple[str, str]]) -> None:
@@ -82,38 +79,8 @@ def check_schema_names(spec: Spec) -> None:
 
 
 def render(spec: Spec) -> str:
-    lines = [
-        '"""What each request of the Users API takes, from openapi.yaml.',
-        "",
-        "The TypedDicts type the keyword arguments of the facade's methods; the",
-        "tables give the kind of each field and parameter, which the facade checks",
-        "local input by. Nothing here imports the rest of the package.",
-        '"""',
-        "",
-        "from __future__ import annotations",
-        "",
-        "import datetime",
-        "import uuid",
-        "from collections.abc import Mapping, Sequence",
-        "from typing import Any, Final, Literal, NamedTuple, TypeAlias, TypedDict",
-        "",
-        "",
-        "class Kind(NamedTuple):",
-        '    """The kind of a field or parameter: text, integer, number, flag, instant,',
-        '    date, uuid, enum, list (of `items`), map or model."""',
-        "",
-        "    kind: str",
-        "    nullable: bool = False",
-        "    required: bool = False",
-        "    many: bool = False  # a query array: one value or several",
-        "    items: str | None = None  # list: each item's kind; map: each value's",
-        "    secret: bool = False  # a password: never shown",
-        "    minimum: int | None = None",
-        "    maximum: int | None = None",
-        "    default: Any = None",
-        "",
-        "",
-    ]
+    kinds = [kind for kind in KINDS.values() if kind.check is not None]
+    lines = [*render_template("params_head.py.jinja", kinds=kinds), "", ""]
     for enum in spec.enums.values():
         values = ", ".join(py_literal(v) for v in enum.values)
         lines += [f"{enum.name}: TypeAlias = Literal[{values}]"]

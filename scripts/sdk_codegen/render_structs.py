@@ -15,39 +15,12 @@ fails and the facade uses the builders alone.
 
 from __future__ import annotations
 
+from .kinds import KINDS
 from .render_builders import Unsupported
-from .spec import (
-    DATE,
-    ENUM,
-    FLAG,
-    INSTANT,
-    INTEGER,
-    LIST,
-    MAP,
-    MODEL,
-    NUMBER,
-    TEXT,
-    UUID,
-    Model,
-    Spec,
-    Value,
-)
+from .spec import LIST, MAP, MODEL, Model, Spec, Value
 from .text import render_module
 
-_TYPES = {
-    TEXT: "str",
-    INTEGER: "int",
-    # msgspec would turn a JSON integer into a float; from_dict keeps it an int.
-    NUMBER: "int | float",
-    FLAG: "bool",
-    # Read as text and parsed by the converter with the functions from_dict
-    # uses: msgspec's own parser rounds 7+ fractional digits where
-    # fromisoformat truncates, and takes a lowercase "t" or "z" it refuses.
-    INSTANT: "str",
-    DATE: "str",
-    UUID: "uuid.UUID",
-}
-_PARSERS = {INSTANT: "fromiso", DATE: "datefromiso"}
+# The msgspec type of each kind, and the parser its converter applies, are in kinds.py.
 
 
 def struct_name(model: str) -> str:
@@ -55,29 +28,33 @@ def struct_name(model: str) -> str:
 
 
 def _type(value: Value, spec: Spec) -> str:
-    if value.kind in _TYPES:
-        text = _TYPES[value.kind]
-    elif value.kind == ENUM and value.enum is not None:
-        values = ", ".join(repr(v) for v in spec.enums[value.enum].values)
-        text = f"Literal[{values}]"
-    elif value.kind == LIST and value.items is not None:
-        text = f"list[{_type(value.items, spec)}]"
+    template = KINDS[value.kind].struct_type if value.kind in KINDS else None
+    if template is None:
+        raise Unsupported(value.kind)
+    fill: dict[str, str] = {}
+    if value.enum is not None:
+        fill["values"] = ", ".join(repr(v) for v in spec.enums[value.enum].values)
+    if value.kind == LIST and value.items is not None:
+        fill["items"] = _type(value.items, spec)
     elif value.kind == MAP and value.model is not None:
         values = spec.models[value.model].values
-        if values is None or values.kind not in _TYPES:
+        if values is None or not KINDS[values.kind].plain:
             raise Unsupported(f"a map of {values.kind if values else 'any'} values")
-        text = f"dict[str, {_TYPES[values.kind]}]"
+        fill["items"] = _type(values, spec)
     elif value.kind == MODEL and value.model is not None:
-        text = struct_name(value.model)
-    else:
-        raise Unsupported(value.kind)
+        fill["model"] = struct_name(value.model)
+    try:
+        text = template.format(**fill)
+    except KeyError:  # a list with no items, a model with no name: not in a spec we read
+        raise Unsupported(value.kind) from None
     return f"{text} | None" if value.nullable else text
 
 
 def _convert(value: Value, expression: str, spec: Spec) -> str:
     """The attrs value for a Struct value (`expression`) of this kind."""
-    if value.kind in _PARSERS:
-        return f"{_PARSERS[value.kind]}({expression})"
+    parser = KINDS[value.kind].struct_parser
+    if parser is not None:
+        return f"{parser}({expression})"
     if value.kind == MODEL and value.model is not None:
         return f"_{spec.models[value.model].module}({expression})"
     if value.kind == MAP and value.model is not None:

@@ -15,16 +15,25 @@ from typing import Any
 import yaml
 from openapi_python_client.strings import ClassName, PythonIdentifier, snake_case
 
+# The kinds of values (kinds.py says what each one is); renderers import them here too.
+from .kinds import (  # noqa: F401
+    DATE,
+    EMAIL,
+    ENUM,
+    FLAG,
+    INSTANT,
+    INTEGER,
+    LIST,
+    MAP,
+    MODEL,
+    NUMBER,
+    STRING_FORMATS,
+    TEXT,
+    UUID,
+)
+
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
 FIELD_PREFIX = "field_"  # the generator's default for names that are not identifiers
-
-# Kinds of values: what the facade checks, and how JSON carries them.
-TEXT, INTEGER, NUMBER, FLAG, INSTANT, DATE, UUID, ENUM, LIST, MAP, MODEL = (
-    "text", "integer", "number", "flag", "instant", "date", "uuid", "enum", "list", "map",
-    "model",
-)  # fmt: skip
-# String formats that the generated models turn into Python objects.
-_STRING_FORMATS = {"date-time": INSTANT, "date": DATE, "uuid": UUID, "binary": "binary"}
 
 
 class SpecError(Exception):
@@ -204,7 +213,7 @@ class Spec:
                 raise SpecError(f"{where}: only named string enums are supported")
             return Value(ENUM, enum=name, **common)
         if json_type == "string":
-            kind = _STRING_FORMATS.get(schema.get("format", ""), TEXT)
+            kind = STRING_FORMATS.get(schema.get("format", ""), TEXT)
             secret = schema.get("format") == "password"
             return Value(kind, min_length=schema.get("minLength"), secret=secret, **common)
         if json_type == "integer":

@@ -179,8 +179,8 @@ def test_bad_rows_fail_with_the_sdk_error_and_good_rows_are_imported(
     assert (summary.total, summary.created, summary.failed) == (25, 20, 5)
     failures = {r.index: r for r in summary.failures}
     assert sorted(failures) == [10, 11, 12, 13, 14]
-    assert isinstance(failures[10].error, ValidationError)
-    assert "email" in str(failures[10].error)
+    assert isinstance(failures[10].error, InvalidArgumentError)  # refused before sending
+    assert "email must be an email address" in str(failures[10].error)
     assert isinstance(failures[11].error, ValidationError)
     assert "role" in str(failures[11].error)
     assert "Fix the fields" in str(failures[11].error)

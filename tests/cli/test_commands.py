@@ -209,7 +209,8 @@ def test_api_errors_are_one_line_with_exit_1(cli: Any) -> None:
     assert "404" in one_error_line(cli("users", "get", "usr_missing"), 1)
     taken = cli("users", "create", "--email", "owner@example.com")
     assert "409" in one_error_line(taken, 1)
-    invalid = one_error_line(cli("users", "create", "--email", "not-an-email"), 1)
+    # The API's own check (a domain with no dot): the SDK's lets it through.
+    invalid = one_error_line(cli("users", "create", "--email", "ada@localhost"), 1)
     assert "email" in invalid
     assert "422" in invalid
 

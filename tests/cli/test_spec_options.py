@@ -121,3 +121,17 @@ def test_bounds_of_the_spec_bound_the_option(cli: Any) -> None:
     assert run.exit_code == 2
     assert len(run.stderr.strip().splitlines()) == 1
     assert "--limit" in run.stderr
+
+
+def test_a_field_of_a_string_format_shows_its_kind_as_metavar() -> None:
+    """The metavar comes from the generated KINDS (scripts/sdk_codegen/kinds.py)."""
+    for path in ("create", "update"):
+        assert options("users", path)["--email"].metavar == "EMAIL"
+    assert options("users", "list")["--created-after"].metavar == "DATETIME"
+
+
+def test_a_malformed_email_is_refused_before_the_request(cli: Any) -> None:
+    run = cli("users", "create", "--email", "not-an-email")
+    assert run.exit_code == 2
+    assert "email must be an email address such as 'ada@example.com'" in run.stderr
+    assert "not-an-email" not in cli("users", "list", "--output", "jsonl").stdout

@@ -24,6 +24,7 @@ from users_sdk import _models
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
+from sdk_codegen.kinds import KINDS  # noqa: E402
 from sdk_codegen.spec import Model, Spec, Value  # noqa: E402
 
 SPEC = Spec.load(ROOT / "openapi.yaml")
@@ -35,13 +36,9 @@ RESPONSE = httpx2.Response(200, request=httpx2.Request("GET", "http://users.test
 def sample_value(value: Value, *, nulls: bool, optional: bool) -> Any:
     if nulls and value.nullable:
         return None
-    samples = {
-        "text": "x", "integer": 7, "number": 1.5, "flag": True,
-        "instant": "2026-01-02T03:04:05.123456+02:00", "map": {"label": "x"},
-        "date": "2026-01-02", "uuid": "12345678-1234-5678-1234-567812345678",
-    }  # fmt: skip
-    if value.kind in samples:
-        return samples[value.kind]
+    example = KINDS[value.kind].example  # each kind's own (kinds.py)
+    if example is not None:
+        return example
     if value.kind == "enum":
         assert value.enum is not None
         return SPEC.enums[value.enum].values[-1]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from typing import Any
 
+import httpx2
 import pytest
 
 from users_sdk import (
@@ -16,7 +18,7 @@ from users_sdk import (
     UsersClient,
 )
 
-from .conftest import Recorder
+from .conftest import Recorder, user_json
 
 
 @pytest.mark.parametrize("user_id", ["", "   ", ".", "..", "a/b", "../admin", "a\\b", "x?y", "a#b"])
@@ -40,8 +42,6 @@ def test_ids_of_the_wrong_type_are_type_errors(make_client: Any, user_id: Any) -
 
 
 def test_percent_escapes_in_ids_are_encoded_not_decoded(make_client: Any) -> None:
-    import httpx2
-
     recorder = Recorder(httpx2.Response(404))
     with pytest.raises(UsersAPIError):
         make_client(recorder, max_retries=0).users.get("%2e%2e")
@@ -123,6 +123,40 @@ def test_a_field_update_does_not_take_is_refused(make_client: Any, body: Any, me
     with pytest.raises(InvalidArgumentError, match=re.escape(message)):
         make_client(recorder).users.update("usr_1", body)
     assert recorder.requests == []
+
+
+def mock_client(handler: Any) -> UsersClient:
+    transport = httpx2.MockTransport(handler)
+    return UsersClient(
+        base_url="http://test", token="t", http_client=httpx2.Client(transport=transport)
+    )
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["not-an-email", "", "@example.com", "ada@", "ada@@example.com", "a@b@c.d", "ada @x.io"],
+)
+def test_an_email_field_is_checked_before_anything_is_sent(email: str) -> None:
+    sent: list[httpx2.Request] = []
+    client = mock_client(lambda request: sent.append(request) or httpx2.Response(500))
+    with pytest.raises(InvalidArgumentError, match="email must be an email address such as"):
+        client.users.create(email=email)
+    with pytest.raises(InvalidArgumentError, match="email must be an email address such as"):
+        client.users.update("usr_1", email=email)
+    assert sent == []
+
+
+def test_an_email_goes_on_the_wire_as_given() -> None:
+    sent: list[httpx2.Request] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        sent.append(request)
+        return httpx2.Response(201, json=user_json(email="Ada.L+x@Example.com"))
+
+    created = mock_client(handler).users.create(email="Ada.L+x@Example.com")
+    assert json.loads(sent[0].content) == {"email": "Ada.L+x@Example.com"}
+    assert created.email == "Ada.L+x@Example.com"
+    assert type(created.email) is str
 
 
 def test_bad_password_arguments(make_client: Any) -> None:

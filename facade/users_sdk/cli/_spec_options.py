@@ -26,7 +26,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from .._spec import Kind
+from .._spec import KINDS, Kind
 from . import _cells
 from ._errors import UsageError
 
@@ -44,7 +44,6 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 _PREFIX = "spec__"
 # The Python type of a value of each kind, as typed on the command line.
 _TYPES: dict[str, type] = {"integer": int, "number": float, "flag": bool}
-_METAVARS = {"map": "KEY=VALUE", "model": "JSON", "instant": "DATETIME", "date": "DATE"}
 
 
 def enum_values(params: type) -> dict[str, tuple[str, ...]]:
@@ -151,8 +150,9 @@ class SpecOptions:
         if kind.kind == "flag":
             option_name += f"/--no-{option_name[2:]}"
         options: dict[str, Any] = {"help": self._help(name, kind)}
-        if kind.kind in _METAVARS:
-            options["metavar"] = _METAVARS[kind.kind]
+        metavar = _metavar(kind)
+        if metavar is not None:
+            options["metavar"] = metavar
         if kind.kind in ("integer", "number"):
             options.update(min=kind.minimum, max=kind.maximum)
         is_enum = kind.kind == "enum" or (kind.kind == "list" and kind.items == "enum")
@@ -191,6 +191,17 @@ class SpecOptions:
             except _cells.CellError as error:
                 raise UsageError(f"{flag(name)}: {error}") from None
         return plain(value)
+
+
+def _metavar(kind: Kind) -> str | None:
+    """What the help shows for a value (the generated KINDS give it; a list's
+    is its items'): DATETIME, EMAIL, KEY=VALUE, ... or None for Typer's own."""
+    facts = KINDS.get(kind.kind)
+    if facts is not None and facts.metavar is not None:
+        return facts.metavar
+    if kind.kind == "list" and kind.items is not None and kind.items in KINDS:
+        return KINDS[kind.items].metavar
+    return None
 
 
 def _key_value(name: str, item: str) -> tuple[str, str]:

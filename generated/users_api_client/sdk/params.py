@@ -16,8 +16,8 @@ from typing import Any, Final, Literal, NamedTuple, TypeAlias, TypedDict
 
 
 class Kind(NamedTuple):
-    """The kind of a field or parameter: text, integer, number, flag, instant,
-    date, uuid, enum, list (of `items`), map or model."""
+    """The kind of a field or parameter (KINDS says what each kind is), and
+    what the spec says of this one."""
 
     kind: str
     nullable: bool = False
@@ -28,6 +28,33 @@ class Kind(NamedTuple):
     minimum: int | None = None
     maximum: int | None = None
     default: Any = None
+
+
+class KindFacts(NamedTuple):
+    """What the facade does with a value of one kind: the name of its check in a
+    body and in a query (users_sdk._payloads maps it to a function), and what
+    the CLI shows for it (None: its own default)."""
+
+    check: str
+    query_check: str
+    metavar: str | None = None
+
+
+# The facts of each kind, by Kind.kind.
+KINDS: Final[Mapping[str, KindFacts]] = {
+    "text": KindFacts("text", "non_empty"),
+    "integer": KindFacts("integer", "integer"),
+    "number": KindFacts("number", "number"),
+    "flag": KindFacts("boolean", "boolean"),
+    "instant": KindFacts("instant", "instant", "DATETIME"),
+    "date": KindFacts("date", "date", "DATE"),
+    "uuid": KindFacts("uuid", "uuid", "UUID"),
+    "email": KindFacts("email", "email", "EMAIL"),
+    "enum": KindFacts("text", "non_empty"),
+    "list": KindFacts("string_list", "one_or_many"),
+    "map": KindFacts("string_map", "string_map", "KEY=VALUE"),
+    "model": KindFacts("body_mapping", "body_mapping", "JSON"),
+}
 
 
 UserRole: TypeAlias = Literal["owner", "admin", "member", "viewer"]
@@ -142,7 +169,7 @@ LIST_USERS_QUERY: Final[Mapping[str, Kind]] = {
     "account_id": Kind("text"),
 }
 CREATE_USER_BODY: Final[Mapping[str, Kind]] = {
-    "email": Kind("text", required=True),
+    "email": Kind("email", required=True),
     "display_name": Kind("text"),
     "first_name": Kind("text", nullable=True),
     "last_name": Kind("text", nullable=True),
@@ -159,14 +186,14 @@ CREATE_USER_BODY: Final[Mapping[str, Kind]] = {
     "send_invite": Kind("flag", default=False),
 }
 RESET_USER_PASSWORD_BODY: Final[Mapping[str, Kind]] = {
-    "email": Kind("text", required=True),
+    "email": Kind("email", required=True),
 }
 SET_USER_PASSWORD_BODY: Final[Mapping[str, Kind]] = {
     "reset_token": Kind("text", required=True),
     "password": Kind("text", required=True, secret=True),
 }
 UPDATE_USER_BODY: Final[Mapping[str, Kind]] = {
-    "email": Kind("text"),
+    "email": Kind("email"),
     "display_name": Kind("text"),
     "first_name": Kind("text", nullable=True),
     "last_name": Kind("text", nullable=True),

@@ -161,7 +161,8 @@ def pending() -> list[tuple[str | None, str, str]]:
 def test_exactly_the_new_operations_are_unimplemented(
     evolved: RunningServer, pending: list[tuple[str | None, str, str]]
 ) -> None:
-    assert sorted(labels(evolved.unimplemented), key=str) == sorted([*NEW, *pending], key=str)
+    # A set: the repository's own spec may already have some of NEW (a rehearsal).
+    assert sorted(labels(evolved.unimplemented), key=str) == sorted({*NEW, *pending}, key=str)
 
 
 def test_the_repository_spec_is_served_or_answered_501() -> None:
@@ -369,5 +370,5 @@ def test_the_battery_on_a_spec_ahead_of_the_server(
         assert f"{operation_id} ({method} {path}) is not implemented by the server yet" in output
         assert f"  {operation_id} ({method} {path})" in output  # the printed list
     summary = result.stdout.strip().splitlines()[-1]
-    assert f"{len(NEW) + len(pending)} skipped" in summary, summary
+    assert f"{len({*NEW, *pending})} skipped" in summary, summary
     assert "failed" not in summary, summary

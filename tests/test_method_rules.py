@@ -116,10 +116,108 @@ def test_every_field_required_makes_them_positional() -> None:
                     }
                 }
             },
-            "x-sdk-method must be an identifier",
+            "x-sdk-method must be a Python name",
         ),
     ],
 )
 def test_what_cannot_be_a_method_stops_generation(paths: dict[str, Any], message: str) -> None:
     with pytest.raises(SpecError, match=message):
         methods(with_paths(**paths))
+
+
+def test_a_keyword_as_a_name_stops_generation() -> None:
+    spec = with_paths(
+        **{
+            "/v1/users/import": {
+                "post": {"operationId": "importUsers", "tags": ["users"], "responses": OK}
+            }
+        }
+    )
+    with pytest.raises(
+        SpecError, match="'import' cannot be a method name; give it an x-sdk-method"
+    ):
+        methods(spec)
+
+
+@pytest.mark.parametrize(
+    ("operation", "message"),
+    [
+        (
+            {
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "array", "items": {"type": "string"}}
+                        }
+                    }
+                }
+            },
+            "the request body must be a named object schema",
+        ),
+        (
+            {"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+            "only an application/json body is supported",
+        ),
+        (
+            {
+                "responses": {
+                    "200": {
+                        "description": "csv",
+                        "content": {"text/csv": {"schema": {"type": "string"}}},
+                    }
+                }
+            },
+            "a 200 answer of text/csv is not supported yet",
+        ),
+    ],
+)
+def test_what_the_step_cannot_describe_is_named(operation: dict[str, Any], message: str) -> None:
+    post = {
+        "operationId": "importUsers",
+        "tags": ["users"],
+        "x-sdk-method": "bulk_import",
+        "responses": OK,
+    }
+    with pytest.raises(SpecError, match=message):
+        with_paths(**{"/v1/users/import": {"post": {**post, **operation}}})
+
+
+def test_a_tag_without_models_and_a_required_filter_render_valid_python() -> None:
+    from sdk_codegen import render_operations
+
+    spec = with_paths(
+        **{
+            "/v1/health": {
+                "get": {
+                    "operationId": "getHealth",
+                    "tags": ["health"],
+                    "parameters": [
+                        {
+                            "name": "probe",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {"204": {"description": "healthy"}},
+                }
+            }
+        }
+    )
+    module = render_operations.render(spec)["resources/health.py"]
+    compile(module, "health.py", "exec")
+    assert "from ...models import" not in module
+    assert "probe: str," in module  # required: no default, no None
+    (health,) = [m for m in methods(spec) if m.resource == "health"]
+    assert health.name == "get"
+
+
+def test_only_a_get_is_paginated() -> None:
+    document = copy.deepcopy(SPEC)
+    listing = copy.deepcopy(document["paths"]["/v1/users"]["get"])
+    document["paths"]["/v1/users/search"] = {
+        "post": {**listing, "operationId": "searchUsers", "x-sdk-method": "search"}
+    }
+    pages = {m.name: m.page for m in methods(Spec(document))}
+    assert pages["list"] is not None
+    assert pages["search"] is None

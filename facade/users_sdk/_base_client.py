@@ -13,7 +13,7 @@ from typing import Any, TypeAlias, TypeVar
 import httpx2
 
 from . import _lazy, _retries
-from ._config import ClientSettings, checked_timeout
+from ._config import ClientSettings
 from ._error_mapping import error_for
 from ._exceptions import (
     APIConnectionError,
@@ -27,7 +27,7 @@ from ._legacy_httpx import LegacyAsyncClient, LegacyClient
 from ._logging import logger, redact_credentials
 from ._prepare import PreparedRequest
 from ._response import finish
-from ._types import NotGiven, TimeoutTypes
+from ._types import NotGiven
 
 _H = TypeVar("_H", httpx2.Client, httpx2.AsyncClient)
 _HTTP: TypeAlias = httpx2.Client | httpx2.AsyncClient | LegacyClient | LegacyAsyncClient
@@ -95,13 +95,9 @@ class BaseClient:
                 "verify= has no effect with http_client=: configure TLS on the httpx2 client"
             )
 
-    def _request_timeout(self, timeout: TimeoutTypes | NotGiven) -> httpx2.Timeout:
-        if isinstance(timeout, NotGiven):
-            return self._settings.timeout
-        try:
-            return checked_timeout(timeout)
-        except ConfigurationError as error:
-            raise InvalidArgumentError(str(error)) from None
+    def _request_timeout(self, timeout: httpx2.Timeout | NotGiven) -> httpx2.Timeout:
+        # Checked already (_prepare): NOT_GIVEN is the client's own.
+        return self._settings.timeout if isinstance(timeout, NotGiven) else timeout
 
     def _max_retries_for(self, prepared: PreparedRequest) -> int:
         if isinstance(prepared.max_retries, NotGiven):
@@ -115,6 +111,7 @@ class BaseClient:
         return {**self._default_headers, **extra} if extra else self._default_headers
 
     def _build_request(self, http: _HTTP, prepared: PreparedRequest) -> httpx2.Request:
+        timeout = self._request_timeout(prepared.timeout)
         try:
             request = http.build_request(
                 prepared.method,
@@ -122,7 +119,7 @@ class BaseClient:
                 params=prepared.params,
                 json=prepared.json,
                 headers=self._headers_for(prepared),
-                timeout=self._request_timeout(prepared.timeout),
+                timeout=timeout,
             )
             if "x-api-key" in request.headers and type(request.headers) is httpx2.Headers:
                 # The request outlives the call (error.response.request,

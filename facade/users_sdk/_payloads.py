@@ -7,7 +7,6 @@ its kind after `make generate`, with no change here.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -70,14 +69,14 @@ def body(
         if kind is None:
             raise InvalidArgumentError(_unknown_field(name, key, kinds))
         if value is None:
-            if kind.required:
+            if kind.required and not kind.nullable:
                 raise InvalidArgumentTypeError(f"{key} cannot be None: {name} requires it")
             if not kind.nullable:
                 raise InvalidArgumentTypeError(
                     f"{key} cannot be None; leave it out to keep the current value"
                 )
         else:
-            payload[key] = _checked(_BODY_CHECKS, kind, key, value)
+            payload[key] = _long_enough(kind, key, _checked(_BODY_CHECKS, kind, key, value))
     missing = [key for key, kind in kinds.items() if kind.required and key not in payload]
     if missing:
         raise InvalidArgumentError(f"{', '.join(missing)} is required in {name}")
@@ -85,6 +84,8 @@ def body(
 
 
 def _unknown_field(name: str, key: object, kinds: Mapping[str, Kind]) -> str:
+    import difflib  # only on this error path: `import users_sdk` need not load it
+
     close = difflib.get_close_matches(str(key), list(kinds), n=1, cutoff=0.6)
     if close:
         return f"{key}: did you mean {close[0]}? {name} has no field {check.brief(key)}"
@@ -105,12 +106,28 @@ def query(operation: str, kinds: Mapping[str, Kind], given: Mapping[str, Any]) -
                 f"it takes {', '.join(kinds)}"
             )
         if value is None:
+            if kind.required:
+                raise InvalidArgumentTypeError(
+                    f"{key} is required by {operation}; it cannot be None"
+                )
             continue
-        value = _checked(_QUERY_CHECKS, kind, key, value)
+        value = _long_enough(kind, key, _checked(_QUERY_CHECKS, kind, key, value))
         if kind.minimum is not None or kind.maximum is not None:
             check.within(key, value, kind.minimum, kind.maximum)
         checked[key] = value
     return checked
+
+
+def _long_enough(kind: Kind, key: str, value: Any) -> Any:
+    """A string at least as long as the spec's minLength (an empty reset token,
+    a 5-character password): the API would refuse it with a 422."""
+    if kind.min_length is not None and isinstance(value, str) and len(value) < kind.min_length:
+        if kind.min_length == 1:
+            raise InvalidArgumentError(f"{key} must not be empty")
+        raise InvalidArgumentError(
+            f"{key} must be at least {kind.min_length} characters, not {len(value)}"
+        )
+    return value
 
 
 def _checked(checks: Mapping[str, _Check], kind: Kind, key: str, value: Any) -> Any:

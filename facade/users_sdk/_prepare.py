@@ -18,9 +18,12 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+import httpx2
+
 from . import _payloads
 from . import _validation as check
-from ._exceptions import InvalidArgumentError, InvalidArgumentTypeError
+from ._config import checked_timeout
+from ._exceptions import ConfigurationError, InvalidArgumentError, InvalidArgumentTypeError
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
@@ -32,7 +35,6 @@ __all__ = ["PreparedRequest", "prepare", "prepare_raw"]
 # retry after a lost answer is recognised by the server as the same call.
 _KEYED_METHODS = frozenset({"POST", "PATCH", "DELETE"})
 IDEMPOTENCY_KEY = "Idempotency-Key"
-IF_MATCH = "If-Match"
 # Query values written the way people write them, tidied for the API:
 # "@example.com" is how a domain is often written; the API wants it bare.
 _QUERY_TIDY: dict[str, Callable[[str], str]] = {"email_domain": lambda value: value.lstrip("@")}
@@ -56,7 +58,7 @@ class PreparedRequest:
         params: dict[str, Any] | None,
         json: Any,  # None: no body
         headers: dict[str, str] | None,
-        timeout: TimeoutTypes | NotGiven,
+        timeout: httpx2.Timeout | NotGiven,
         max_retries: int | NotGiven,
         operation: Operation | None,  # None for client.request()
         cast_to: Any = None,  # client.request(): the model to parse into, or None for JSON
@@ -92,8 +94,9 @@ class PreparedRequest:
         return cursor
 
     def __repr__(self) -> str:
-        # Never the headers: they may hold a credential someone passed in extra_headers.
-        return f"<PreparedRequest {self.method} {self.path} params={self.params!r}>"
+        # Names only: a header or a query value (extra_query={"access_token": ...})
+        # may be a credential, and a page's repr shows up in debuggers and error reports.
+        return f"<PreparedRequest {self.method} {self.path} params={list(self.params or ())}>"
 
 
 def prepare(call: Call) -> PreparedRequest:
@@ -105,7 +108,7 @@ def prepare(call: Call) -> PreparedRequest:
         params=_query(operation, call.query, call.extra_query),
         json=_body(operation, call.body, call.fields, call.extra_body),
         headers=_headers(operation.method, call.headers, call.extra_headers),
-        timeout=call.timeout,
+        timeout=_timeout(call.timeout),
         max_retries=_max_retries(call.max_retries),
         operation=operation,
     )
@@ -132,7 +135,9 @@ def prepare_raw(
             f"path must be a str starting with '/', such as '/v1/users', not {check.brief(path)}; "
             "it is joined to the client's base_url"
         )
-    if cast_to is not None and not callable(getattr(cast_to, "from_dict", None)):
+    if cast_to is not None and not (
+        isinstance(cast_to, type) and callable(getattr(cast_to, "from_dict", None))
+    ):
         raise InvalidArgumentTypeError(
             f"cast_to must be a model class of users_sdk (such as users_sdk.User) or None, "
             f"not {check.brief(cast_to)}"
@@ -141,10 +146,10 @@ def prepare_raw(
     return PreparedRequest(
         method=method,
         path=path,
-        params=dict(check.body_mapping("params", params)) if params is not None else None,
+        params=check.mapping("params", params) if params is not None else None,
         json=json,
         headers=_headers(method, None, headers),
-        timeout=timeout,
+        timeout=_timeout(timeout),
         max_retries=_max_retries(max_retries),
         operation=None,
         cast_to=cast_to,
@@ -169,13 +174,19 @@ def _query(
         if isinstance(query.get(name), str):
             query[name] = tidy(query[name])
     limit = operation.page.limit if operation.page is not None else None
-    if limit is not None and operation.query is not None and limit not in query:
+    default = operation.query[limit].default if limit and operation.query else None
+    if (
+        limit is not None
+        and operation.query is not None
+        and default is not None
+        and (limit not in query)
+    ):
         # Every page of a walk asks for the same size: the spec's default when not
         # given. The query keeps the spec's order, as every other call's does.
-        query[limit] = operation.query[limit].default
+        query[limit] = default
         query = {name: query[name] for name in operation.query if name in query}
     if extra:
-        query.update(check.body_mapping("extra_query", extra))
+        query.update(check.mapping("extra_query", extra))
     return query or None
 
 
@@ -192,7 +203,7 @@ def _body(
         payload = _payloads.body(str(operation.body), operation.fields, body, given)
     if extra:
         # Fields this SDK does not know yet: sent as given, unchecked.
-        payload = {**(payload or {}), **check.body_mapping("extra_body", extra)}
+        payload = {**(payload or {}), **check.mapping("extra_body", extra)}
     return payload
 
 
@@ -203,18 +214,32 @@ def _headers(
     for name, value in (given or {}).items():
         if value is None:
             continue
-        if name == IF_MATCH:
+        if name.lower() == "if-match":
             headers[name] = check.if_match(value)
-        elif name == IDEMPOTENCY_KEY:
+        elif name.lower() == "idempotency-key":
             headers[name] = check.idempotency_key(value)
         else:
             headers[name] = check.header_value(name, value)
     if extra:
-        for name, value in check.string_map("extra_headers", extra).items():
-            headers[name] = check.header_value(name, value)
+        if not isinstance(extra, Mapping):
+            raise InvalidArgumentTypeError(
+                f"extra_headers must be a dict of str to str, not {type(extra).__name__}"
+            )
+        for name, value in extra.items():
+            headers[check.header_name(name)] = check.header_value(name, value)
     if method in _KEYED_METHODS and not any(k.lower() == "idempotency-key" for k in headers):
         headers[IDEMPOTENCY_KEY] = str(uuid.uuid4())
     return headers or None
+
+
+def _timeout(value: TimeoutTypes | NotGiven) -> httpx2.Timeout | NotGiven:
+    """Checked now, so that an AsyncPaginator refuses it when made, not when awaited."""
+    if isinstance(value, NotGiven):
+        return value
+    try:
+        return checked_timeout(value)
+    except ConfigurationError as error:
+        raise InvalidArgumentError(str(error)) from None
 
 
 def _max_retries(value: int | NotGiven) -> int | NotGiven:

@@ -16,6 +16,10 @@ from ._exceptions import InvalidArgumentError, InvalidArgumentTypeError
 
 # Characters that would let an id step out of its path segment or corrupt the line.
 _FORBIDDEN_ID_CHARACTERS = frozenset("/\\?#") | {chr(c) for c in range(0x20)} | {"\x7f"}
+# The characters of a header name (RFC 9110 token).
+_TOKEN_CHARACTERS = frozenset(
+    "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
 # How much of a value an error message quotes.
 _BRIEF = 80
 
@@ -84,14 +88,25 @@ def if_match(value: object) -> str:
     return value
 
 
+def header_name(name: object) -> str:
+    """A header name httpx2 can send (an RFC 9110 token)."""
+    if not isinstance(name, str) or not name or not all(c in _TOKEN_CHARACTERS for c in name):
+        raise InvalidArgumentError(
+            f"header name {brief(name)} is not a token (letters, digits and !#$%&'*+-.^_`|~)"
+        )
+    return name
+
+
 def header_value(name: str, value: object) -> str:
-    """A header value httpx2 can send: printable ASCII, no line break."""
+    """A header value httpx2 can send: printable ASCII, no line break. The
+    message never quotes the value: it may be a credential."""
     if not isinstance(value, str):
         raise InvalidArgumentTypeError(f"header {name} must be a str, not {type(value).__name__}")
-    if not value.isascii() or not value.isprintable():
+    bad = next((i for i, c in enumerate(value) if not (c.isascii() and c.isprintable())), None)
+    if bad is not None:
         raise InvalidArgumentError(
-            f"header {name} {brief(value)} must be printable ASCII (no line break or control "
-            "character)"
+            f"header {name} has a character that is not printable ASCII at position {bad} "
+            f"of {len(value)} (a line break or a control character?)"
         )
     return value
 
@@ -250,6 +265,16 @@ def email(name: str, value: object) -> str:
             f"{name} must be an email address such as 'ada@example.com', not {brief(value)}"
         )
     return checked
+
+
+def mapping(name: str, value: object) -> dict[str, Any]:
+    """A dict of names to values (extra_query, extra_body, params)."""
+    if not isinstance(value, Mapping):
+        raise InvalidArgumentTypeError(f"{name} must be a dict, not {type(value).__name__}")
+    for key in value:
+        if not isinstance(key, str):
+            raise InvalidArgumentTypeError(f"the keys of {name} must be str, not {brief(key)}")
+    return dict(value)
 
 
 def body_mapping(name: str, value: object) -> dict[str, Any]:

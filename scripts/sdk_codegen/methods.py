@@ -15,6 +15,7 @@ arguments, return type and pagination, by the rules docs/spec-changes.md states.
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass
 
 from openapi_python_client.strings import snake_case
@@ -31,7 +32,9 @@ CLIENT_NAMES = frozenset(
 )
 CURSOR, LIMIT, ITEMS, NEXT, PREVIOUS = "cursor", "limit", "items", "next_cursor", "previous_cursor"
 # A header the facade gives meaning to: If-Match takes a version (int) or an ETag.
-IF_MATCH = "If-Match"
+IF_MATCH = "if-match"
+# Names a resource has for itself: a method of that name would hide it.
+RESOURCE_NAMES = frozenset({"with_raw_response"})
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,13 @@ def methods(spec: Spec) -> list[Method]:
     result = [_method(spec, operation) for operation in spec.operations]
     seen: dict[tuple[str, str], str] = {}
     for method in result:
-        if method.resource in CLIENT_NAMES or not method.resource.isidentifier():
+        if method.resource in CLIENT_NAMES or not _usable(method.resource):
             raise SpecError(f"tag {method.operation.tag!r} cannot be a client attribute")
+        if method.name in RESOURCE_NAMES or not _usable(method.name):
+            raise SpecError(
+                f"{method.operation.operation_id}: {method.name!r} cannot be a method name; "
+                "give it an x-sdk-method"
+            )
         key = (method.resource, method.name)
         if key in seen:
             raise SpecError(
@@ -94,6 +102,11 @@ def methods(spec: Spec) -> list[Method]:
             )
         seen[key] = method.operation.operation_id
     return result
+
+
+def _usable(name: str) -> bool:
+    """A Python name that is no keyword (`import`) and not private."""
+    return name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("_")
 
 
 def resources(spec_methods: list[Method]) -> dict[str, list[Method]]:
@@ -105,8 +118,10 @@ def resources(spec_methods: list[Method]) -> dict[str, list[Method]]:
 
 def method_name(operation: Operation) -> str:
     if operation.method_name:
-        if not operation.method_name.isidentifier():
-            raise SpecError(f"{operation.operation_id}: x-sdk-method must be an identifier")
+        if not _usable(operation.method_name):
+            raise SpecError(
+                f"{operation.operation_id}: x-sdk-method must be a Python name, not a keyword"
+            )
         return operation.method_name
     words = operation.function.split("_")
     plural = snake_case(operation.tag).split("_")
@@ -135,15 +150,18 @@ def _method(spec: Spec, op: Operation) -> Method:
         by_location[parameter.location].append(parameter)
     path = tuple(Argument(p.python_name, p.name, "str", None) for p in by_location["path"])
     query = tuple(
-        Argument(p.python_name, p.name, f"{annotation(p.value, many=p.many)} | None", "None")
+        Argument(p.python_name, p.name, annotation(p.value, many=p.many), None)
+        if p.required
+        else Argument(p.python_name, p.name, f"{annotation(p.value, many=p.many)} | None", "None")
         for p in by_location["query"]
     )
     headers = tuple(
         Argument(
             snake_case(p.name),
             p.name,
-            "int | str | None" if p.name == IF_MATCH else "str | None",
-            "None",
+            ("int | str" if p.name.lower() == IF_MATCH else "str")
+            + ("" if p.required else " | None"),
+            None if p.required else "None",
         )
         for p in by_location["header"]
     )
@@ -190,7 +208,8 @@ def _method(spec: Spec, op: Operation) -> Method:
 
 def _page(spec: Spec, op: Operation) -> Page | None:
     query = {p.name: p for p in op.parameters if p.location == "query"}
-    if CURSOR not in query or op.success is None:
+    # Only a GET: every page of a POST would carry the first page's Idempotency-Key.
+    if op.method != "GET" or CURSOR not in query or op.success is None:
         return None
     fields = {f.json_name: f for f in spec.models[op.success].fields}
     items = fields.get(ITEMS)

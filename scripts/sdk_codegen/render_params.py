@@ -46,7 +46,7 @@ def kind(value: Value, *, required: bool = False, many: bool = False) -> str:
         arguments.append(f"items={value.items.kind!r}")
     if value.secret:
         arguments.append("secret=True")
-    for name in ("minimum", "maximum", "default"):
+    for name in ("minimum", "maximum", "default", "min_length"):
         if getattr(value, name) is not None:
             arguments.append(f"{name}={py_literal(getattr(value, name))}")
     return f"Kind({', '.join(arguments)})"

@@ -252,13 +252,28 @@ class Spec:
                 body = None
                 if "requestBody" in operation:
                     content, _ = self._resolve(operation["requestBody"])
-                    _, body = self._resolve(content["content"]["application/json"]["schema"])
+                    media = content.get("content", {}).get("application/json")
+                    if media is None:
+                        raise SpecError(
+                            f"{operation_id}: only an application/json body is supported"
+                        )
+                    _, body = self._resolve(media["schema"])
+                    if body is None or body not in self.models:
+                        raise SpecError(
+                            f"{operation_id}: the request body must be a named object schema "
+                            "(a $ref to components/schemas)"
+                        )
                 responses = []
                 success = None
                 for status, response in operation.get("responses", {}).items():
                     resolved, _ = self._resolve(response)
                     for media_type, media in resolved.get("content", {}).items():
                         if not media_type.endswith("json"):  # problem+json too
+                            if str(status).startswith("2"):
+                                raise SpecError(
+                                    f"{operation_id}: a {status} answer of {media_type} is not "
+                                    "supported yet (client.request() reaches it)"
+                                )
                             continue
                         _, model = self._resolve(media["schema"])
                         if model is not None and model not in responses:

@@ -25,7 +25,7 @@ from users_sdk import AsyncPage, AsyncUsersClient, SyncPage, UsersClient
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
-from sdk_codegen.methods import Method, methods  # noqa: E402
+from sdk_codegen.methods import methods  # noqa: E402
 from sdk_codegen.spec import Spec, Value  # noqa: E402
 
 SPEC = Spec.load(ROOT / "openapi.yaml")
@@ -33,15 +33,43 @@ METHODS = {method.operation.operation_id: method for method in methods(SPEC)}
 INSTANT = "2026-01-01T00:00:00+00:00"
 
 
+DOCUMENT: dict[str, Any] = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = DOCUMENT
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def _raw_operations() -> dict[str, tuple[str, str, dict[str, Any], list[dict[str, Any]]]]:
+    """operationId -> (method, path, operation, parameters), read with PyYAML
+    alone: the expectations do not come from the generator's reading of the spec."""
+    found = {}
+    for path, item in DOCUMENT["paths"].items():
+        for method, operation in item.items():
+            if method in ("get", "put", "post", "patch", "delete"):
+                parameters = [
+                    _resolve(p)
+                    for p in [*item.get("parameters", []), *operation.get("parameters", [])]
+                ]
+                found[operation["operationId"]] = (method.upper(), path, operation, parameters)
+    return found
+
+
+RAW = _raw_operations()
+
+
+def _schema_name(media: dict[str, Any]) -> str:
+    """The components/schemas name a media type's schema refers to."""
+    return str(media["schema"]["$ref"]).rsplit("/", 1)[1]
+
+
 def _operation_ids() -> list[str]:
-    """Read with PyYAML alone, not through the generator's reading of the spec."""
-    document = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
-    return [
-        operation["operationId"]
-        for item in document["paths"].values()
-        for method, operation in item.items()
-        if method in ("get", "put", "post", "patch", "delete")
-    ]
+    return list(RAW)
 
 
 def sample(value: Value) -> Any:
@@ -54,7 +82,7 @@ def sample(value: Value) -> Any:
     if value.kind == "model":
         return sample_model(str(value.model))
     return {
-        "text": "x1",
+        "text": "x1".ljust(value.min_length or 0, "x"),
         "email": "ada@example.com",
         "integer": value.minimum if value.minimum is not None else 1,
         "number": 1.5,
@@ -77,73 +105,91 @@ def on_the_wire(value: Any) -> list[str]:
 
 
 class Case:
-    """The arguments of one method, and what the spec says they become."""
+    """The arguments of one method, and what the spec (read as YAML) says they
+    become on the wire. Only the sample values come from the kinds."""
 
-    def __init__(self, method: Method) -> None:
-        op = method.operation
-        self.method = method
-        by_name = {p.python_name: p for p in op.parameters}
-        self.args = [f"id_{a.name}" for a in method.path]
+    def __init__(self, operation_id: str) -> None:
+        self.method = METHODS[operation_id]
+        http_method, path, raw, parameters = RAW[operation_id]
+        self.http_method = http_method
+        kinds = {p.name: p.value for p in SPEC.operation(operation_id).parameters}
+        self.args: list[Any] = []
         self.kwargs: dict[str, Any] = {}
-        path = op.path
-        for argument in method.path:
-            path = path.replace("{" + argument.wire + "}", f"id_{argument.name}")
-        self.path = path
         self.query: dict[str, list[str]] = {}
-        for argument in method.query:
-            value = sample(by_name[argument.name].value)
-            self.kwargs[argument.name] = value
-            self.query[argument.wire] = on_the_wire(value)
         self.headers: dict[str, str] = {}
-        for argument in method.headers:
-            if argument.wire == "If-Match":
-                self.kwargs[argument.name], self.headers[argument.wire] = 3, '"3"'
+        self.path = path
+        for parameter in parameters:
+            name, where = parameter["name"], parameter["in"]
+            if where == "path":
+                self.args.append(f"id_{name}")
+                self.path = self.path.replace("{" + name + "}", f"id_{name}")
+            elif where == "query":
+                value = sample(kinds[name])
+                self.kwargs[name] = value
+                self.query[name] = on_the_wire(value)
+            elif name.lower() == "if-match":
+                self.kwargs["if_match"], self.headers[name] = 3, '"3"'
             else:
-                self.kwargs[argument.name] = self.headers[argument.wire] = "key-1"
+                self.kwargs[name.lower().replace("-", "_")] = self.headers[name] = "key-1"
         self.body: dict[str, Any] | None = None
-        if op.body is not None:
-            self.body = sample_model(op.body)
-            if method.spread:
-                self.args += [self.body[a.wire] for a in method.spread]
+        if "requestBody" in raw:
+            body_name = _schema_name(_resolve(raw["requestBody"])["content"]["application/json"])
+            schema = DOCUMENT["components"]["schemas"][body_name]
+            self.body = sample_model(body_name)
+            assert list(self.body) == list(schema["properties"])
+            if set(schema.get("required", [])) == set(schema["properties"]):
+                self.args += list(self.body.values())  # every field required: positional
             else:
-                self.kwargs.update({a.name: self.body[a.wire] for a in method.fields})
+                self.kwargs.update(self.body)
         self.answer: Any = None
-        if method.page is not None:
-            item = sample_model(method.page.item)
-            self.answer = {**sample_model(method.page.model), "items": [item]}
-            self.answer.update(next_cursor=None, previous_cursor=None)
-        elif method.returns is not None:
-            self.answer = sample_model(method.returns)
+        self.second: Any = None
+        self.returns: str | None = None
+        answer = next(
+            (r for status, r in raw["responses"].items() if str(status).startswith("2")), {}
+        )
+        content = _resolve(answer).get("content", {}).get("application/json")
+        if content is not None:
+            self.returns = _schema_name(content)
+            self.answer = sample_model(self.returns)
+            if self.method.page is not None:
+                item = sample_model(self.method.page.item)
+                self.answer.update(items=[item], next_cursor="c2", previous_cursor=None)
+                self.second = {**self.answer, "next_cursor": None, "previous_cursor": "c1"}
 
     def respond(self, request: httpx2.Request) -> httpx2.Response:
         self.sent.append(request)
         if self.answer is None:
             return httpx2.Response(204)
+        if len(self.sent) > 1:
+            return httpx2.Response(200, json=self.second)
         return httpx2.Response(200, json=self.answer)
 
     def check_sent(self) -> None:
-        (request,) = self.sent
-        op = self.method.operation
-        assert request.method == op.method
+        request = self.sent[0]
+        assert request.method == self.http_method
         assert request.url.path == self.path
         query = {name: request.url.params.get_list(name) for name in request.url.params}
         assert query == self.query
         for name, value in self.headers.items():
             assert request.headers[name] == value, name
-        if op.method in ("POST", "PATCH", "DELETE"):
+        if self.http_method in ("POST", "PATCH", "DELETE"):
             assert request.headers["Idempotency-Key"]
         if self.body is None:
             assert request.content == b""
         else:
             assert json.loads(request.content) == self.body
+        if self.second is not None:  # the walk's next page: the same query at the cursor
+            (_, following) = self.sent
+            params = {name: following.url.params.get_list(name) for name in following.url.params}
+            assert params == {**self.query, "cursor": ["c2"]}
 
-    def check_result(self, result: Any) -> None:
+    def check_result(self, result: Any, items: list[Any]) -> None:
         if self.method.page is not None:
             assert isinstance(result, SyncPage | AsyncPage)
-            assert [type(item).__name__ for item in result.items] == [self.method.page.item]
-            assert [item.to_dict() for item in result.items] == self.answer["items"]
-        elif self.method.returns is not None:
-            assert type(result).__name__ == self.method.returns
+            assert [type(item).__name__ for item in items] == [self.method.page.item] * 2
+            assert [item.to_dict() for item in items] == self.answer["items"] * 2
+        elif self.answer is not None:
+            assert type(result).__name__ == self.returns
             assert result.to_dict() == self.answer
         else:
             assert result is None
@@ -153,7 +199,7 @@ class Case:
 
 @pytest.mark.parametrize("operation_id", _operation_ids())
 def test_every_operation_is_a_method_that_sends_what_the_spec_says(operation_id: str) -> None:
-    case = Case(METHODS[operation_id])
+    case = Case(operation_id)
     case.sent = []
     transport = httpx2.MockTransport(case.respond)
     with UsersClient(
@@ -161,16 +207,17 @@ def test_every_operation_is_a_method_that_sends_what_the_spec_says(operation_id:
     ) as client:
         method = getattr(getattr(client, case.method.resource), case.method.name)
         result = method(*case.args, **case.kwargs)
+        items = list(result) if case.method.page is not None else []
     case.check_sent()
-    case.check_result(result)
+    case.check_result(result, items)
 
 
 @pytest.mark.parametrize("operation_id", _operation_ids())
 def test_the_async_twin_sends_the_same(operation_id: str) -> None:
-    case = Case(METHODS[operation_id])
+    case = Case(operation_id)
     case.sent = []
 
-    async def call() -> Any:
+    async def call() -> tuple[Any, list[Any]]:
         transport = httpx2.MockTransport(case.respond)
         async with AsyncUsersClient(
             base_url="http://contract.test",
@@ -178,11 +225,13 @@ def test_the_async_twin_sends_the_same(operation_id: str) -> None:
             http_client=httpx2.AsyncClient(transport=transport),
         ) as client:
             method = getattr(getattr(client, case.method.resource), case.method.name)
-            return await method(*case.args, **case.kwargs)
+            result = await method(*case.args, **case.kwargs)
+            items = [item async for item in result] if case.method.page is not None else []
+            return result, items
 
-    result = asyncio.run(call())
+    result, items = asyncio.run(call())
     case.check_sent()
-    case.check_result(result)
+    case.check_result(result, items)
 
 
 def test_every_argument_of_every_method_is_exercised() -> None:
@@ -193,7 +242,7 @@ def test_every_argument_of_every_method_is_exercised() -> None:
     client = UsersClient(base_url="http://x", token="t")
     client.close()
     for operation_id in _operation_ids():
-        case = Case(METHODS[operation_id])
+        case = Case(operation_id)
         resource = getattr(client, case.method.resource)
         parameters = inspect.signature(getattr(resource, case.method.name)).parameters
         positional = [p for p in parameters.values() if p.kind != p.KEYWORD_ONLY]

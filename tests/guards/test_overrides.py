@@ -68,7 +68,6 @@ def test_the_guard_names_an_override_that_drops_an_argument() -> None:
         def get(  # type: ignore[override]
             self,
             user_id: str,
-            /,
             *,
             extra_headers: Any = None,
             extra_query: Any = None,

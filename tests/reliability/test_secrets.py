@@ -102,7 +102,7 @@ def _echoing_handler(request: httpx2.Request) -> httpx2.Response:
     )
 
 
-ECHO_STATUSES = [200, 400, 401, 403, 404, 409, 412, 413, 418, 422, 429, 500, 503, 520, 1, 2]
+ECHO_STATUSES = [200, 400, 401, 403, 404, 409, 412, 413, 418, 422, 429, 500, 501, 503, 520, 1, 2]
 
 
 def _client(transport: httpx2.MockTransport, **credential: str) -> UsersClient:
@@ -138,6 +138,9 @@ def _provoke_every_error(users: Any) -> list[UsersAPIError]:
     collect(
         lambda: users.create(email="a@b.c", extra_body={"password": PASSWORD, "x": float("nan")})
     )
+    # A credential with a trailing newline, passed per call: the message names the header only.
+    collect(lambda: users.me(extra_headers={"Authorization": f"Bearer {TOKEN}\n"}))
+    collect(lambda: users._client.request("GET", "/v1/x", headers={"X-API-Key": API_KEY + "\n"}))
     for credential in ({"token": TOKEN, "api_key": API_KEY}, {"token": TOKEN + "\n"}):
         collect(lambda credential=credential: UsersClient(base_url="http://u.test", **credential))  # type: ignore[misc]
     collect(lambda: UsersClient(base_url=f"http://me:{TOKEN}@users.test", token=TOKEN))

@@ -87,9 +87,11 @@ def test_timeout_for_one_call_reaches_the_request(make_client: Any) -> None:
         ({"max_retries": "2"}, InvalidArgumentTypeError, "max_retries must be an int"),
         ({"timeout": -1}, InvalidArgumentError, "timeout"),
         ({"extra_headers": {"X-A": "line\nbreak"}}, InvalidArgumentError, "header X-A"),
-        ({"extra_headers": {"X-A": 1}}, InvalidArgumentTypeError, "extra_headers"),
-        ({"extra_query": ["a"]}, InvalidArgumentTypeError, "extra_query"),
-        ({"extra_body": "x"}, InvalidArgumentTypeError, "extra_body"),
+        ({"extra_headers": {"X-A": 1}}, InvalidArgumentTypeError, "header X-A must be a str"),
+        ({"extra_headers": {"X A": "v"}}, InvalidArgumentError, "header name 'X A' is not a token"),
+        ({"extra_headers": ["X-A"]}, InvalidArgumentTypeError, "extra_headers must be a dict"),
+        ({"extra_query": ["a"]}, InvalidArgumentTypeError, "extra_query must be a dict, not list"),
+        ({"extra_body": "x"}, InvalidArgumentTypeError, "extra_body must be a dict, not str"),
     ],
 )
 def test_bad_options_are_refused_before_sending(
@@ -176,3 +178,43 @@ def test_a_cursor_may_be_none_to_start_from_the_first_page(make_client: Any) -> 
     page = make_client(recorder).users.list(cursor=None)
     assert page.cursor is None
     assert "cursor" not in recorder.requests[0].url.params
+
+
+def test_request_refuses_a_model_instance_as_cast_to(make_client: Any) -> None:
+    recorder = Recorder()
+    user = User.from_dict(user_json())
+    with pytest.raises(InvalidArgumentTypeError, match="cast_to must be a model class"):
+        make_client(recorder).request("GET", "/v1/users/me", cast_to=user)  # type: ignore[arg-type]
+    assert recorder.requests == []
+
+
+def test_a_page_size_without_a_default_in_the_spec_is_not_sent() -> None:
+    from users_api_client.sdk.call import Call, Operation, Page
+    from users_api_client.sdk.params import Kind
+    from users_sdk._prepare import prepare
+
+    listing = Operation(
+        id="listThings",
+        method="GET",
+        path="/v1/things",
+        query={"limit": Kind("integer"), "cursor": Kind("text")},
+        response="ThingPage",
+        page=Page("ThingPage", "Thing", limit="limit"),
+    )
+    assert prepare(Call(listing, query={"limit": None, "cursor": None})).params is None
+    sized = prepare(Call(listing, query={"limit": 5, "cursor": None}))
+    assert sized.at_cursor("c2").params == {"limit": 5, "cursor": "c2"}
+
+
+def test_a_prepared_request_shows_no_value(make_client: Any) -> None:
+    recorder = Recorder(json_response(200, page_json()))
+    page = make_client(recorder).users.list(extra_query={"access_token": "sk-secret-1"})
+    assert "sk-secret-1" not in repr(page._request)
+    assert "access_token" in repr(page._request)
+
+
+def test_the_async_list_refuses_a_bad_timeout_when_made(make_async_client: Any) -> None:
+    client = make_async_client(Recorder())
+    with pytest.raises(InvalidArgumentError, match="timeout"):
+        client.users.list(timeout=-1)
+    asyncio.run(client.close())

@@ -168,6 +168,13 @@ def test_bad_password_arguments(make_client: Any) -> None:
         users.set_password("tok", None)  # type: ignore[arg-type]
     with pytest.raises(InvalidArgumentTypeError, match="password must be a str"):
         users.set_password("tok", 12)  # type: ignore[arg-type]
+    # The spec's minLength: an empty token, a password shorter than 12 characters.
+    with pytest.raises(InvalidArgumentError, match="reset_token must not be empty"):
+        users.set_password("", "a long passphrase")
+    with pytest.raises(
+        InvalidArgumentError, match="password must be at least 12 characters, not 5"
+    ):
+        users.set_password("tok", "short")
     assert recorder.requests == []
 
 

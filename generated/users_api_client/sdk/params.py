@@ -28,6 +28,7 @@ class Kind(NamedTuple):
     minimum: int | None = None
     maximum: int | None = None
     default: Any = None
+    min_length: int | None = None  # a string's: checked before sending
 
 
 class KindFacts(NamedTuple):
@@ -157,23 +158,23 @@ class ListUsersParams(TypedDict, total=False):
 
 LIST_USERS_QUERY: Final[Mapping[str, Kind]] = {
     "limit": Kind("integer", minimum=1, maximum=100, default=20),
-    "cursor": Kind("text"),
+    "cursor": Kind("text", min_length=1),
     "sort": Kind("text", default="created_at:desc,id:asc"),
     "role": Kind("list", many=True, items="enum"),
     "status": Kind("list", many=True, items="enum"),
-    "q": Kind("text"),
-    "email_domain": Kind("text"),
-    "group": Kind("text"),
+    "q": Kind("text", min_length=1),
+    "email_domain": Kind("text", min_length=1),
+    "group": Kind("text", min_length=1),
     "created_after": Kind("instant"),
     "created_before": Kind("instant"),
-    "account_id": Kind("text"),
+    "account_id": Kind("text", min_length=1),
 }
 CREATE_USER_BODY: Final[Mapping[str, Kind]] = {
     "email": Kind("email", required=True),
-    "display_name": Kind("text"),
+    "display_name": Kind("text", min_length=1),
     "first_name": Kind("text", nullable=True),
     "last_name": Kind("text", nullable=True),
-    "username": Kind("text", nullable=True),
+    "username": Kind("text", nullable=True, min_length=1),
     "role": Kind("enum"),
     "status": Kind("enum"),
     "phone": Kind("text", nullable=True),
@@ -189,15 +190,15 @@ RESET_USER_PASSWORD_BODY: Final[Mapping[str, Kind]] = {
     "email": Kind("email", required=True),
 }
 SET_USER_PASSWORD_BODY: Final[Mapping[str, Kind]] = {
-    "reset_token": Kind("text", required=True),
-    "password": Kind("text", required=True, secret=True),
+    "reset_token": Kind("text", required=True, min_length=1),
+    "password": Kind("text", required=True, secret=True, min_length=12),
 }
 UPDATE_USER_BODY: Final[Mapping[str, Kind]] = {
     "email": Kind("email"),
-    "display_name": Kind("text"),
+    "display_name": Kind("text", min_length=1),
     "first_name": Kind("text", nullable=True),
     "last_name": Kind("text", nullable=True),
-    "username": Kind("text", nullable=True),
+    "username": Kind("text", nullable=True, min_length=1),
     "role": Kind("enum"),
     "status": Kind("enum"),
     "phone": Kind("text", nullable=True),

@@ -252,7 +252,6 @@ class Users(Resource):
     def get(
         self,
         user_id: str,
-        /,
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -350,7 +349,6 @@ class Users(Resource):
     def delete(
         self,
         user_id: str,
-        /,
         *,
         idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -383,7 +381,6 @@ class Users(Resource):
     def invite(
         self,
         user_id: str,
-        /,
         *,
         idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -646,7 +643,6 @@ class AsyncUsers(Resource):
     async def get(
         self,
         user_id: str,
-        /,
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -744,7 +740,6 @@ class AsyncUsers(Resource):
     async def delete(
         self,
         user_id: str,
-        /,
         *,
         idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -777,7 +772,6 @@ class AsyncUsers(Resource):
     async def invite(
         self,
         user_id: str,
-        /,
         *,
         idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,

@@ -245,10 +245,13 @@ class Spec:
                     continue
                 operation = item[method]
                 operation_id = operation["operationId"]
-                parameters = tuple(
-                    self._parameter(raw, operation_id)
-                    for raw in [*shared, *operation.get("parameters", [])]
-                )
+                # An operation's own parameter replaces the path item's of the same
+                # name and location (OpenAPI's rule), in the path item's place.
+                merged: dict[tuple[str, str], Parameter] = {}
+                for raw in [*shared, *operation.get("parameters", [])]:
+                    parameter = self._parameter(raw, operation_id)
+                    merged[(parameter.name, parameter.location)] = parameter
+                parameters = tuple(merged.values())
                 body = None
                 if "requestBody" in operation:
                     content, _ = self._resolve(operation["requestBody"])

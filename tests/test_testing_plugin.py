@@ -104,10 +104,11 @@ def test_without_pytest_recording_the_plugin_stays_out_of_the_way(
         def test_unrelated():
             assert True
 
+        @pytest.mark.vcr
         def test_needs_the_fixture(users_client):
             pass
         """
     )
     result = pytester.runpytest_subprocess("-p", "no:recording", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*users_sdk.testing needs pytest-recording*"])
+    result.stdout.fnmatch_lines(["*@pytest.mark.vcr needs pytest-recording*"])

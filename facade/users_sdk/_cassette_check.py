@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from . import _scrub
 from ._cassette_contract import Contract, Exchange
+from ._scrub import is_users_api
 from .openapi import load_spec
 
 __all__ = [
@@ -56,12 +57,6 @@ class Mismatch:
 def contract() -> Contract:
     """The installed spec, compiled (once per process)."""
     return Contract(load_spec())
-
-
-def is_users_api(uri: str) -> bool:
-    """Whether a recorded request went to the Users API (scrubbed, or being recorded)."""
-    origin = _scrub.origin_of(uri)
-    return origin == _scrub.PLACEHOLDER_BASE_URL or origin in _scrub.api_origins()
 
 
 def _lower(headers: Mapping[str, Any]) -> dict[str, str]:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import httpx2
 
 from . import _retries
+from ._environment import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
 from ._exceptions import ConfigurationError
 from ._legacy_httpx import as_httpx2_timeout
 from ._logging import redact_secret
@@ -33,9 +34,6 @@ __all__ = [
     "tls_verify",
 ]
 
-BASE_URL_ENV = "USERS_API_BASE_URL"
-TOKEN_ENV = "USERS_API_TOKEN"
-API_KEY_ENV = "USERS_API_KEY"
 DEFAULT_TIMEOUT = httpx2.Timeout(30.0, connect=5.0)
 DEFAULT_MAX_RETRIES = _retries.DEFAULT_MAX_RETRIES
 # Longer waits than a day are not timeouts; inf and NaN made the sync transport

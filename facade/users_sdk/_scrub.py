@@ -1,10 +1,15 @@
-"""Scrubbing of VCR cassettes: what users_sdk.testing applies before any is saved.
+"""Scrubbing of VCR cassettes: what users_sdk.testing applies to the Users API's
+interactions before any cassette is saved.
 
-Credentials (headers, the token and key the fixtures used, USERS_API_TOKEN and
-USERS_API_KEY), passwords and reset tokens in bodies and query strings become
-placeholders; the API's address becomes PLACEHOLDER_BASE_URL; idempotency keys
-and dates become stable placeholders, so that recording twice gives the same
-bytes. No pytest here: the plugin in testing.py wires it into VCR.
+Only the Users API's interactions are touched (see `is_users_api`): a cassette
+may also hold a test's calls to other services, which are saved exactly as
+VCR recorded them. In the Users API's: credentials (headers, the token and key
+the fixtures used, USERS_API_TOKEN and USERS_API_KEY), passwords and reset
+tokens in bodies and query strings become placeholders (`ScrubRules` says
+which, and users can add to them or switch them off); the API's address
+becomes PLACEHOLDER_BASE_URL; idempotency keys and dates become stable
+placeholders, so that recording twice gives the same bytes. No pytest here:
+the plugin in testing/ wires it into VCR.
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ import copy
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ._config import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
+from ._environment import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
 
 PLACEHOLDER_BASE_URL = "http://users-api.test"
 STABLE_DATE = "Thu, 01 Jan 2026 00:00:00 GMT"
@@ -48,6 +54,40 @@ SECRET_FIELDS = {
     "secret": "<SECRET>",
 }
 
+ADDED_PLACEHOLDER = "<REDACTED>"  # for the fields and headers users add
+
+
+@dataclass(frozen=True)
+class ScrubRules:
+    """Which values of the Users API's interactions become placeholders.
+
+    `fields` are JSON fields (at any depth) and query parameters, `headers`
+    header names, each mapped to its placeholder (names in lower case).
+    `secrets` replaces the credentials the fixtures used wherever they appear.
+    Switched off (`ScrubRules.off()`), credentials are saved as sent; the
+    address and the stable placeholders stay, since replay depends on them.
+    """
+
+    fields: Mapping[str, str] = field(default_factory=lambda: dict(SECRET_FIELDS))
+    headers: Mapping[str, str] = field(default_factory=lambda: dict(SECRET_HEADERS))
+    secrets: bool = True
+
+    @classmethod
+    def off(cls) -> ScrubRules:
+        return cls(fields={}, headers={}, secrets=False)
+
+    def adding(self, fields: Iterable[str] = (), headers: Iterable[str] = ()) -> ScrubRules:
+        """These rules, and more names to replace (an off switch stays off)."""
+        if not self.secrets:
+            return self
+        return ScrubRules(
+            fields={**self.fields, **{name.lower(): ADDED_PLACEHOLDER for name in fields}},
+            headers={**self.headers, **{name.lower(): ADDED_PLACEHOLDER for name in headers}},
+        )
+
+
+DEFAULT_RULES = ScrubRules()
+
 # Origins (scheme://host:port) of the API that clients built by the fixtures
 # talked to while recording; rewritten to PLACEHOLDER_BASE_URL in cassettes.
 recorded_origins: set[str] = set()
@@ -55,7 +95,9 @@ recorded_origins: set[str] = set()
 recorded_secrets: set[str] = set()
 
 
-def _known_secrets() -> list[str]:
+def _known_secrets(rules: ScrubRules) -> list[str]:
+    if not rules.secrets:
+        return []
     secrets = set(recorded_secrets)
     for name in (TOKEN_ENV, API_KEY_ENV):
         value = os.environ.get(name)
@@ -79,43 +121,52 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _scrub_text(text: str) -> str:
-    for secret in _known_secrets():
+def is_users_api(uri: str) -> bool:
+    """Whether a request went to the Users API: scrubbed already, or being recorded."""
+    origin = origin_of(uri)
+    return origin == PLACEHOLDER_BASE_URL or origin in api_origins()
+
+
+def _scrub_text(text: str, rules: ScrubRules) -> str:
+    for secret in _known_secrets(rules):
         text = text.replace(secret, "<REDACTED>")
     return text
 
 
-def _scrub_json(value: Any) -> Any:
+def _scrub_json(value: Any, rules: ScrubRules) -> Any:
     if isinstance(value, dict):
         return {
-            key: (SECRET_FIELDS[key] if key in SECRET_FIELDS and item is not None
-                  else _scrub_json(item))
+            key: (rules.fields[key.lower()] if key.lower() in rules.fields and item is not None
+                  else _scrub_json(item, rules))
             for key, item in value.items()
         }  # fmt: skip
     if isinstance(value, list):
-        return [_scrub_json(item) for item in value]
+        return [_scrub_json(item, rules) for item in value]
     if isinstance(value, str):
-        return _scrub_text(value)
+        return _scrub_text(value, rules)
     return value
 
 
-def scrub_body(body: bytes | str | None) -> bytes | str | None:
-    """A body with secret JSON fields and known credentials replaced."""
+def scrub_body(body: bytes | str | None, rules: ScrubRules = DEFAULT_RULES) -> bytes | str | None:
+    """A body with secret JSON fields and known credentials replaced (JSON compacted)."""
     if body is None or body in (b"", ""):
         return body
     raw = body.decode("utf-8", errors="surrogateescape") if isinstance(body, bytes) else body
     try:
         parsed = json.loads(raw)
     except ValueError:
-        scrubbed_text = _scrub_text(raw)
+        scrubbed_text = _scrub_text(raw, rules)
     else:
-        scrubbed_text = json.dumps(_scrub_json(parsed), ensure_ascii=False, separators=(",", ":"))
+        scrubbed_text = json.dumps(
+            _scrub_json(parsed, rules), ensure_ascii=False, separators=(",", ":")
+        )
     if isinstance(body, bytes):
         return scrubbed_text.encode("utf-8", errors="surrogateescape")
     return scrubbed_text
 
 
-def scrub_uri(uri: str) -> str:
+def scrub_uri(uri: str, rules: ScrubRules = DEFAULT_RULES) -> str:
+    """The Users API's address as PLACEHOLDER_BASE_URL, secret query values replaced."""
     for origin in api_origins():
         if uri.startswith(origin):
             uri = PLACEHOLDER_BASE_URL + uri[len(origin) :]
@@ -123,9 +174,7 @@ def scrub_uri(uri: str) -> str:
     parts = urlsplit(uri)
     if parts.query:
         pairs = [
-            (key, SECRET_FIELDS.get(key.lower(), _scrub_text(value)))
-            if key.lower() in SECRET_FIELDS
-            else (key, _scrub_text(value))
+            (key, rules.fields.get(key.lower()) or _scrub_text(value, rules))
             for key, value in parse_qsl(parts.query, keep_blank_values=True)
         ]
         uri = urlunsplit(parts._replace(query=urlencode(pairs)))
@@ -144,7 +193,7 @@ class _IdempotencyKeys:
         return f"<IDEMPOTENCY-KEY-{number}>"
 
 
-def _scrub_request(request: Any, keys: _IdempotencyKeys) -> Any:
+def _scrub_request(request: Any, keys: _IdempotencyKeys, rules: ScrubRules) -> Any:
     headers: dict[str, Any] = {}
     for name, value in dict(request.headers).items():
         lower = name.lower()
@@ -155,32 +204,32 @@ def _scrub_request(request: Any, keys: _IdempotencyKeys) -> Any:
             if agent is not None:
                 headers[name] = agent.group(0)
             continue
-        if lower in SECRET_HEADERS:
-            headers[name] = SECRET_HEADERS[lower]
+        if lower in rules.headers:
+            headers[name] = rules.headers[lower]
         elif lower == "idempotency-key":
             headers[name] = keys.placeholder(value)
         else:
-            headers[name] = _scrub_text(value)
+            headers[name] = _scrub_text(value, rules)
     request.headers = headers
-    request.uri = scrub_uri(request.uri)
-    request.body = scrub_body(request.body)
+    request.uri = scrub_uri(request.uri, rules)
+    request.body = scrub_body(request.body, rules)
     return request
 
 
-def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+def _scrub_response(response: dict[str, Any], rules: ScrubRules) -> dict[str, Any]:
     headers: dict[str, list[str]] = {}
     for name, values in response.get("headers", {}).items():
         lower = name.lower()
-        if lower in SECRET_HEADERS:
-            headers[name] = [SECRET_HEADERS[lower] for _ in values]
+        if lower in rules.headers:
+            headers[name] = [rules.headers[lower] for _ in values]
         elif lower == "date":
             headers[name] = [STABLE_DATE for _ in values]
         elif lower in {"location", "content-location"}:
-            headers[name] = [scrub_uri(v) for v in values]
+            headers[name] = [scrub_uri(v, rules) for v in values]
         else:
-            headers[name] = [_scrub_text(v) for v in values]
+            headers[name] = [_scrub_text(v, rules) for v in values]
     body = response.get("body", {})
-    content = scrub_body(body.get("string"))
+    content = scrub_body(body.get("string"), rules)
     for name in headers:
         if name.lower() == "content-length" and content is not None:
             size = len(content.encode() if isinstance(content, str) else content)
@@ -188,9 +237,17 @@ def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return {**response, "headers": headers, "body": {**body, "string": content}}
 
 
-def scrub_cassette(cassette: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of a cassette (as VCR saves it) with every secret replaced."""
+def scrub_cassette(
+    cassette: Mapping[str, Any], rules: ScrubRules = DEFAULT_RULES
+) -> dict[str, Any]:
+    """A copy of a cassette (as VCR saves it) with the Users API's interactions
+    scrubbed; every other interaction is left exactly as it was recorded."""
     keys = _IdempotencyKeys()
-    requests = [_scrub_request(copy.deepcopy(r), keys) for r in cassette["requests"]]
-    responses = [_scrub_response(copy.deepcopy(r)) for r in cassette["responses"]]
+    requests, responses = [], []
+    for request, response in zip(cassette["requests"], cassette["responses"], strict=True):
+        if is_users_api(request.uri):
+            request = _scrub_request(copy.deepcopy(request), keys, rules)
+            response = _scrub_response(copy.deepcopy(response), rules)
+        requests.append(request)
+        responses.append(response)
     return {**cassette, "requests": requests, "responses": responses}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from ._exceptions import ConfigurationError
 
@@ -28,6 +29,8 @@ class UsersApiServer:
 
     def __init__(self, base_url: str, token: str, api_key: str, state: Any) -> None:
         self.base_url = base_url
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.token = token
         self.api_key = api_key
         # In-process, not over HTTP: VCR would record a reset into the test's cassette.

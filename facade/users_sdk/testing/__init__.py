@@ -1,0 +1,328 @@
+"""Record/replay testing for code that uses users-sdk (a pytest plugin).
+
+Installed with `pip install users-sdk[testing]` (pytest-recording), and loaded
+by pytest automatically (`-p no:users_sdk` switches it off). It only ever
+touches the Users API's interactions: those to ``http://users-api.test`` and
+to the API being recorded. A cassette's other interactions, and every test
+that never calls the Users API, are recorded, matched and replayed exactly as
+plain pytest-recording would do it. It gives:
+
+- ``users_client`` / ``async_users_client`` fixtures for tests marked
+  ``@pytest.mark.vcr``: replaying, they need no server and no credential;
+  recording, they talk to ``USERS_API_BASE_URL`` with ``USERS_API_TOKEN`` (or
+  ``USERS_API_KEY``) when it is set, else to ``users_api_server``. Every
+  record mode works incrementally: ``--record-mode=once`` replays the
+  cassettes on disk and records only the missing ones;
+- scrubbing, before any cassette is saved: credentials (Authorization,
+  X-API-Key, cookies, the token and key the client was built with), passwords
+  and reset tokens in bodies and query strings become placeholders, and the
+  API's address becomes ``http://users-api.test``. Add names or switch it off
+  with the ini options ``users_sdk_scrub``, ``users_sdk_scrub_fields``,
+  ``users_sdk_scrub_headers`` or ``@pytest.mark.users_sdk_scrub(...)``;
+- reproducible recordings: idempotency keys and dates become stable
+  placeholders, and headers that differ between machines are not stored;
+- body matching for the Users API's requests, which still works after scrubbing;
+- ``users_api_server``: the reference server, in this process on a free
+  loopback port (allowed through ``--block-network``), deterministic, with a
+  fresh database per test (per module with
+  ``@pytest.mark.users_api_server(fresh="module")``); it needs
+  ``pip install "users-sdk[testing,server]"``;
+- every Users API interaction a test records or replays checked against the
+  spec this SDK was generated from: a mismatch fails the test, naming the
+  cassette, the interaction and the field. ``users_sdk_cassette_check = warn``
+  (ini) or ``@pytest.mark.users_sdk_cassette_check("warn")`` makes it a
+  ``CassetteSpecWarning``; ``off`` turns it off;
+- ``pytest --users-sdk-cassettes-report``: after the run (also with
+  pytest-xdist), the cassettes no test used, the interactions the spec no
+  longer allows, and the users-sdk version each cassette was recorded with;
+- a failure when a replayed test passed but left some of its Users API
+  interactions unplayed (stale recordings), unless the ini option
+  ``users_sdk_allow_unplayed_interactions = true`` is set.
+
+Its import stays cheap: what only a Users API test needs loads when one runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .._scrub import PLACEHOLDER_BASE_URL, scrub_cassette
+from . import _loopback  # captures socket.connect before any test can block it
+from ._clients import REPLAY_TOKEN
+from ._ledger import CassetteLedger
+
+if TYPE_CHECKING:
+    from .. import AsyncUsersClient, UsersClient
+    from .._testing_server import UsersApiServer
+    from ._vcr_adapter import BodyMatcher
+
+    body_matcher: BodyMatcher  # VCR matcher for Users API bodies (see _vcr_adapter)
+
+__all__ = [
+    "PLACEHOLDER_BASE_URL",
+    "REPLAY_TOKEN",
+    "CassetteSpecWarning",
+    "UsersApiServer",
+    "body_matcher",
+    "scrub_cassette",
+    "vcr_config",
+]
+
+_REPORT_OPTION = "--users-sdk-cassettes-report"
+_ledger = CassetteLedger()  # this process's cassettes, for the report
+
+
+class CassetteSpecWarning(UserWarning):
+    """A recorded interaction the spec does not allow, with the check set to warn."""
+
+
+def vcr_config(**additions: Any) -> dict[str, Any]:
+    """VCR options that suit the Users API's cassettes, with your additions merged in.
+
+    Optional: scrubbing, the addressing and the body matching apply whatever
+    the options say, so no addition can switch them off by accident.
+    """
+    return {"decode_compressed_response": True, "allow_playback_repeats": False, **additions}
+
+
+def __getattr__(name: str) -> Any:
+    # What only a Users API test needs loads on first use, not with the plugin.
+    if name == "UsersApiServer":
+        from .._testing_server import UsersApiServer
+
+        return UsersApiServer
+    if name == "body_matcher":
+        from ._vcr_adapter import BodyMatcher
+
+        return BodyMatcher()
+    raise AttributeError(f"module 'users_sdk.testing' has no attribute {name!r}")
+
+
+# ---- options, marks and the test in progress ------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    ini = parser.addini
+    ini(
+        "users_sdk_allow_unplayed_interactions",
+        type="bool",
+        default=False,
+        help="users-sdk: do not fail a replayed test whose cassette has interactions it never made",
+    )
+    ini(
+        "users_sdk_cassette_check",
+        default="error",
+        help="users-sdk: recorded interactions the spec does not allow: error (default), warn, off",
+    )
+    ini(
+        "users_sdk_cassette_check_ignore",
+        type="linelist",
+        default=[],
+        help="users-sdk: URL paths (prefixes) outside the spec that the check leaves alone",
+    )
+    ini(
+        "users_sdk_cassette_dirs",
+        type="paths",
+        default=[],
+        help="users-sdk: folders the cassettes report reads (default: the tests' cassettes/)",
+    )
+    ini(
+        "users_sdk_scrub",
+        type="bool",
+        default=True,
+        help="users-sdk: replace credentials and secret fields in Users API cassettes",
+    )
+    ini(
+        "users_sdk_scrub_fields",
+        type="linelist",
+        default=[],
+        help="users-sdk: more JSON fields and query parameters to scrub",
+    )
+    ini("users_sdk_scrub_headers", type="linelist", default=[],
+        help="users-sdk: more headers to scrub")  # fmt: skip
+    parser.getgroup("users-sdk").addoption(
+        _REPORT_OPTION,
+        action="store_true",
+        default=False,
+        help="after the run: cassettes no test used, stale interactions, recording versions",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in (
+        "users_sdk_cassette_check(mode): check this test's cassette against the spec: "
+        "error, warn or off",
+        "users_sdk_scrub(enabled=True, *, fields=[], headers=[]): scrubbing of this test's "
+        "Users API cassettes: off, or more names",
+        'users_api_server(fresh="test"): a fresh reference-server database per "test" or "module"',
+    ):
+        config.addinivalue_line("markers", line)
+
+
+_ITEM = pytest.StashKey[pytest.Item]()  # the test whose VCR pytest-recording is building
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    item.config.stash[_ITEM] = item
+    try:
+        return (yield)
+    finally:
+        del item.config.stash[_ITEM]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    from .._scrub import DEFAULT_RULES
+    from ._settings import scrub_rules
+    from ._vcr_adapter import adapt
+
+    item = config.stash.get(_ITEM, None)  # None: a VCR built outside a test's setup
+    adapt(vcr, scrub_rules(item) if item is not None else DEFAULT_RULES, _ledger.used)
+
+
+# ---- the spec check and the unplayed check -------------------------------------------
+
+_CASSETTE = pytest.StashKey[Any]()
+_LOADED = pytest.StashKey[int]()
+_STALE = pytest.StashKey[bool]()  # failed the spec check: not run, so nothing was played
+_PASSED = pytest.StashKey[bool]()
+
+
+@pytest.fixture(autouse=True)
+def _users_sdk_cassette(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Hands the test's cassette to the spec check, then fails a replayed test that
+    passed but left some of its Users API interactions unplayed."""
+    node = request.node
+    if node.get_closest_marker("vcr") is None or not node.config.pluginmanager.has_plugin(
+        "recording"
+    ):
+        yield
+        return
+    cassette = request.getfixturevalue("vcr")
+    if cassette is not None:
+        node.stash[_CASSETTE] = cassette
+        node.stash[_LOADED] = len(cassette.data)
+    yield
+    if (
+        cassette is not None
+        and cassette.write_protected
+        and node.stash.get(_PASSED, False)
+        and not node.stash.get(_STALE, False)
+        and not node.config.getini("users_sdk_allow_unplayed_interactions")
+    ):
+        from ._checks import fail_on_unplayed
+
+        fail_on_unplayed(cassette)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    cassette = item.stash.get(_CASSETTE, None)
+    if cassette is None:
+        return (yield)
+    from ._checks import check_interactions
+
+    loaded = item.stash[_LOADED]
+    # What was replayed is checked before the test runs: a stale answer would
+    # otherwise fail it with a puzzling error of its own.
+    if not check_interactions(item, cassette, 0, replayed=True):
+        item.stash[_STALE] = True
+    result = yield
+    check_interactions(item, cassette, loaded, replayed=False)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Generator[None, Any, Any]:
+    report = yield
+    if report.when == "call":
+        item.stash[_PASSED] = report.passed
+    return report
+
+
+# ---- the cassettes report ----------------------------------------------------------
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if session.config.getoption(_REPORT_OPTION):
+        _ledger.note_tests(Path(str(item.path)) for item in session.items)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None and session.config.getoption(_REPORT_OPTION):
+        worker_output["users_sdk_cassettes"] = _ledger.to_json()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    # pytest-xdist: each worker's cassettes reach the controller, which reports.
+    shared = getattr(node, "workeroutput", {}).get("users_sdk_cassettes")
+    if shared:
+        _ledger.merge_json(shared)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if not config.getoption(_REPORT_OPTION) or hasattr(config, "workerinput"):
+        return
+    from ._checks import report_lines
+
+    terminalreporter.section("users-sdk cassettes report")
+    for line in report_lines(config, _ledger):
+        terminalreporter.write_line(line)
+
+
+# ---- fixtures ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def users_sdk_vcr_config() -> dict[str, Any]:
+    """VCR options that suit the Users API's cassettes; merge yours into a copy."""
+    return vcr_config()
+
+
+@pytest.fixture(scope="session")
+def _users_sdk_running_server() -> Iterator[UsersApiServer]:
+    from .._testing_server import running_server
+
+    # One server for the session: a reset gives each test an empty database in
+    # milliseconds, where a new server would take a second.
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture
+def users_api_server(
+    request: pytest.FixtureRequest, _users_sdk_running_server: UsersApiServer
+) -> Iterator[UsersApiServer]:
+    """The reference server (base_url, token, api_key), with a fresh database for this
+    test, or for this module with ``@pytest.mark.users_api_server(fresh="module")``."""
+    from ._clients import serve_fresh
+
+    server = serve_fresh(request, _users_sdk_running_server)
+    with _loopback.allowed(server.host, server.port):
+        yield server
+
+
+@pytest.fixture
+def users_client(request: pytest.FixtureRequest) -> Iterator[UsersClient]:
+    """A UsersClient for record/replay tests (see the module docstring)."""
+    from ._clients import sync_client
+
+    with sync_client(request) as client:
+        yield client
+
+
+@pytest.fixture
+def async_users_client(request: pytest.FixtureRequest) -> AsyncUsersClient:
+    """The async twin of users_client. A plain fixture, so that it works under
+    pytest-asyncio (strict or auto) and anyio alike; it keeps no connection
+    open between requests, so nothing is left to close when the test's loop ends."""
+    from ._clients import async_client
+
+    return async_client(request)

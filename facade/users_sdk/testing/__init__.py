@@ -217,7 +217,7 @@ def _users_sdk_cassette(request: pytest.FixtureRequest) -> Iterator[None]:
     ):
         from ._checks import fail_on_unplayed
 
-        fail_on_unplayed(cassette)
+        fail_on_unplayed(node.config, cassette)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -52,7 +52,7 @@ def check_interactions(item: pytest.Item, cassette: Any, start: int, *, replayed
     pytest.fail(message, pytrace=False)
 
 
-def fail_on_unplayed(cassette: Any) -> None:
+def fail_on_unplayed(config: pytest.Config, cassette: Any) -> None:
     """Fail if the replayed cassette holds Users API interactions the test never made."""
     unplayed = [
         f"{request.method} {request.uri}"
@@ -61,7 +61,8 @@ def fail_on_unplayed(cassette: Any) -> None:
     ]
     if unplayed:
         pytest.fail(
-            f"{len(unplayed)} recorded interaction(s) of {cassette._path} were never replayed: "
+            f"{len(unplayed)} recorded interaction(s) of {_shown(config, Path(cassette._path))} "
+            f"were never replayed: "
             f"{', '.join(unplayed)}. The test no longer makes them: re-record the cassette "
             "(--record-mode=rewrite), or set users_sdk_allow_unplayed_interactions = true.",
             pytrace=False,

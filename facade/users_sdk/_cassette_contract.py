@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ._json import loads
 from ._schema_check import Check, Problem, SchemaCompiler
+from ._scrub import PLACEHOLDER_VALUE
 
 __all__ = ["Contract", "Exchange"]
 
@@ -69,7 +70,7 @@ class Contract:
 
     def __init__(self, document: Mapping[str, Any]) -> None:
         self._document = document
-        self._compiler = SchemaCompiler(self._resolve)
+        self._compiler = SchemaCompiler(self._resolve, PLACEHOLDER_VALUE)
         # (method, path regex, operation): literal paths before templated ones,
         # so that /v1/users/me is not read as /v1/users/{user_id}.
         self._routes: list[tuple[str, re.Pattern[str], _Operation]] = []

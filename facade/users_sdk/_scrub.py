@@ -55,6 +55,8 @@ SECRET_FIELDS = {
 }
 
 ADDED_PLACEHOLDER = "<REDACTED>"  # for the fields and headers users add
+# What every placeholder looks like: the spec check lets a scrubbed value pass.
+PLACEHOLDER_VALUE = re.compile(r"<[A-Z][A-Z0-9-]*>")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,10 @@ pytest-xdist with the cassettes report. The old cassettes never change."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,20 +70,40 @@ def cassettes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.yaml")}
 
 
+# Plugins of this venv that the throwaway suite does not use (they cost a second a run).
+ARGS = ("-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:hypothesispytest")
+ARGS += ("-o", "asyncio_default_fixture_loop_scope=function")
+
+
 def run(suite: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return suite.runpytest_subprocess(
-        "-p", "no:cacheprovider", "-o", "asyncio_default_fixture_loop_scope=function", *args
-    )
+    return suite.runpytest_subprocess(*ARGS, *args)
+
+
+@pytest.fixture(autouse=True)
+def no_live_api(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("USERS_API_BASE_URL", "USERS_API_TOKEN", "USERS_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="module")
+def first_recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first two tests, recorded once against the users_api_server fixture."""
+    folder = tmp_path_factory.mktemp("first_recording")
+    (folder / "test_first.py").write_text(FIRST_TESTS, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("USERS_API_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", *ARGS, "--record-mode=once", "-q"],
+        cwd=folder, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(cassettes(folder)) == sorted(FIRST)
+    return folder
 
 
 @pytest.fixture
-def recorded(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    """The first two tests, recorded against the users_api_server fixture."""
-    for name in ("USERS_API_BASE_URL", "USERS_API_TOKEN", "USERS_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    pytester.makepyfile(test_first=FIRST_TESTS)
-    run(pytester, "--record-mode=once").assert_outcomes(passed=2)
-    assert sorted(cassettes(pytester.path)) == sorted(FIRST)
+def recorded(pytester: pytest.Pytester, first_recording: Path) -> pytest.Pytester:
+    """A copy of the first recording, to change at will."""
+    shutil.copytree(first_recording, pytester.path, dirs_exist_ok=True)
     return pytester
 
 

@@ -94,7 +94,7 @@ def serve_fresh(request: pytest.FixtureRequest, server: UsersApiServer) -> Users
     marker = request.node.get_closest_marker("users_api_server")
     fresh = str(marker.kwargs.get("fresh", "test")) if marker else "test"
     if fresh not in ("test", "module"):
-        raise pytest.UsageError(f'users_api_server(fresh={fresh!r}): use "test" or "module"')
+        pytest.fail(f'users_api_server(fresh={fresh!r}): use "test" or "module"', pytrace=False)
     scope = request.node if fresh == "test" else request.node.module
     if server.fresh_for is not scope:
         server.reset()

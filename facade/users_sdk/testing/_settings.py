@@ -32,15 +32,20 @@ def check_mode(item: pytest.Item) -> str:
     )  # fmt: skip
     mode = str(setting).strip().lower()
     if mode not in CHECK_MODES:
-        raise pytest.UsageError(
-            f"users_sdk_cassette_check is {mode!r}: use one of {', '.join(CHECK_MODES)}"
+        pytest.fail(
+            f"users_sdk_cassette_check is {mode!r}: use one of {', '.join(CHECK_MODES)}",
+            pytrace=False,
         )
     return mode
 
 
+# Mistakes in a mark or the ini fail the test that meets them, without a traceback
+# into the plugin (pytest.fail(pytrace=False)).
+
+
 def _names(value: Any, where: str) -> list[str]:
     if isinstance(value, str) or not all(isinstance(name, str) for name in value):
-        raise pytest.UsageError(f"{where}: give a list of names, such as ['ssn'], not {value!r}")
+        pytest.fail(f"{where}: give a list of names, such as ['ssn'], not {value!r}", pytrace=False)
     return list(value)
 
 
@@ -56,9 +61,10 @@ def scrub_rules(item: pytest.Item) -> ScrubRules:
         return rules
     unknown = set(marker.kwargs) - {"fields", "headers"}
     if unknown or len(marker.args) > 1 or (marker.args and not isinstance(marker.args[0], bool)):
-        raise pytest.UsageError(
+        pytest.fail(
             f"{item.nodeid}: users_sdk_scrub takes True or False, and fields=[...], "
-            f"headers=[...]; got {marker.args!r} {marker.kwargs!r}"
+            f"headers=[...]; got {marker.args!r} {marker.kwargs!r}",
+            pytrace=False,
         )
     if marker.args and not marker.args[0]:
         return ScrubRules.off()

@@ -145,3 +145,117 @@ def test_a_user_suite_records_against_the_bundled_server_and_replays_offline(
     assert stale.returncode == 1
     assert "1 failed, 2 passed" in stale.stdout
     assert fnmatch.fnmatch(stale.stdout, STALE_MESSAGE), stale.stdout
+
+
+VERIFY_FIRST = """
+import pytest
+
+
+@pytest.mark.vcr
+def test_onboard(users_client):
+    user = users_client.users.create(email="ada@example.com", role="admin")
+    assert users_client.users.get(user.id).email == "ada@example.com"
+
+
+@pytest.mark.vcr
+def test_listing(users_client):
+    users_client.users.create(email="grace@example.com")
+    assert "grace@example.com" in [user.email for user in users_client.users.list()]
+"""
+OTHER_SERVICE_TEST = """
+import os
+
+import httpx2
+import pytest
+
+
+@pytest.mark.vcr
+def test_another_loopback_service():
+    url = os.environ["OTHER_API_URL"]
+    login = {"username": "ann", "password": "hunter2"}
+    auth = {"Authorization": "Bearer other-service-secret"}
+    body = httpx2.post(f"{url}/login", json=login, headers=auth).json()
+    assert (body["token"], body["password"]) == ("tok-123", "hunter2")
+"""
+VERIFY_ADDED = (
+    OTHER_SERVICE_TEST
+    + """
+
+@pytest.mark.vcr
+def test_added_sync(users_client):
+    assert users_client.users.me().role == "owner"
+
+
+@pytest.mark.vcr
+@pytest.mark.asyncio
+async def test_added_async(async_users_client):
+    assert (await async_users_client.users.me()).role == "owner"
+"""
+)
+
+
+def test_issue_23_verify_in_a_fresh_venv(wheel: Path, tmp_path: Path, other_api: str) -> None:
+    """Issue 23's Verify: `pip install "<wheel>[testing,server]" pytest-asyncio
+    pytest-xdist`; record two tests, add three (sync, pytest-asyncio, another
+    loopback service), record with `once`: the first cassettes keep their bytes;
+    `new_episodes` adds nothing; `--block-network -n 2` with the report passes.
+    Then the way out for a pytest-vcr project: with pytest-vcr installed,
+    pytest-recording stops pytest at start-up, and `-p no:recording` runs it."""
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=True)
+    python = str(environment / "bin" / "python")
+    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    extras = [f"{wheel}[testing,server]", "pytest-asyncio", "pytest-xdist"]
+    subprocess.run([*pip, *extras], check=True, capture_output=True, env=VENV_ENV)
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "pytest.ini").write_text(
+        "[pytest]\nasyncio_default_fixture_loop_scope = function\n", encoding="utf-8"
+    )
+    (suite / "test_first.py").write_text(VERIFY_FIRST, encoding="utf-8")
+    env = {k: v for k, v in VENV_ENV.items() if not k.startswith("USERS_API_")}
+    env["OTHER_API_URL"] = other_api
+
+    def pytest_run(*args: str) -> str:
+        done = subprocess.run(
+            [python, "-m", "pytest", "-p", "no:cacheprovider", *args],
+            capture_output=True, text=True, cwd=suite, env=env, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    def cassettes() -> dict[str, bytes]:
+        return {p.relative_to(suite).as_posix(): p.read_bytes() for p in suite.rglob("*.yaml")}
+
+    assert "2 passed" in pytest_run("--record-mode=once")  # 1.
+    first = cassettes()
+    (suite / "test_added.py").write_text(VERIFY_ADDED, encoding="utf-8")
+    assert "5 passed" in pytest_run("--record-mode=once")  # 2.
+    recorded = cassettes()
+    assert len(recorded) == 5
+    assert {name: recorded[name] for name in first} == first
+    assert "5 passed" in pytest_run("--record-mode=new_episodes")  # 3.
+    assert cassettes() == recorded
+    other = recorded["cassettes/test_added/test_another_loopback_service.yaml"].decode()
+    assert "hunter2" in other  # 4. (and it replays below with its original values)
+    assert "tok-123" in other
+    report = pytest_run("--block-network", "-n", "2", "--users-sdk-cassettes-report")  # 5.
+    assert "5 passed" in report
+    assert "5 cassette(s); 0 unused by the tests that ran; 0 stale" in report
+    for name in recorded:
+        assert f"  {name}: " in report
+
+    # A pytest-vcr project in the same venv: pytest-recording (pulled in by
+    # [testing]) stops pytest at start-up; the README's way out runs it.
+    subprocess.run([*pip, "pytest-vcr"], check=True, capture_output=True, env=VENV_ENV)
+    (suite / "test_added.py").unlink()
+    (suite / "test_first.py").unlink()
+    (suite / "test_vcr_project.py").write_text(OTHER_SERVICE_TEST, encoding="utf-8")
+    stopped = subprocess.run(
+        [python, "-m", "pytest", "-p", "no:cacheprovider"],
+        capture_output=True, text=True, cwd=suite, env=env, check=False,
+    )  # fmt: skip
+    assert stopped.returncode != 0
+    assert "incompatible with `pytest-vcr`" in stopped.stdout + stopped.stderr
+    assert "1 passed" in pytest_run("-p", "no:recording", "--vcr-record=once")
+    assert "1 passed" in pytest_run("-p", "no:recording", "--vcr-record=none")

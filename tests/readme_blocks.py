@@ -24,3 +24,13 @@ def script_blocks() -> list[str]:
 
 def pytest_snippets() -> list[str]:
     return [block for block in python_blocks() if is_pytest_snippet(block)]
+
+
+def pytest_files() -> dict[str, str]:
+    """The pytest snippets by the file each names on its first line (`# tests/conftest.py`)."""
+    files = {}
+    for block in pytest_snippets():
+        first = block.splitlines()[0]
+        assert re.fullmatch(r"# tests/\w+\.py", first), first
+        files[first.removeprefix("# tests/")] = block
+    return files

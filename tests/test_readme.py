@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from readme_blocks import pytest_snippets, python_blocks, script_blocks
+from readme_blocks import pytest_files, pytest_snippets, python_blocks, script_blocks
 from users_server import Settings
 from users_server.background import run_server
 
@@ -27,7 +27,12 @@ def test_the_readme_starts_with_the_two_commands() -> None:
 
 def test_every_python_block_is_run_by_some_test() -> None:
     assert len(script_blocks()) >= 10
-    assert len(pytest_snippets()) == 2  # run by tests/test_testing_plugin.py
+    # Run by tests/test_testing_plugin.py, each as the file its first line names.
+    assert sorted(pytest_files()) == [
+        "conftest.py",
+        "test_async_onboarding.py",
+        "test_onboarding.py",
+    ]
     assert len(script_blocks()) + len(pytest_snippets()) == len(python_blocks())
 
 

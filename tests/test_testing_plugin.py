@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from readme_blocks import pytest_snippets
+from readme_blocks import pytest_files
 from users_server import Settings
 from users_server.background import run_server
 
@@ -42,9 +42,13 @@ def anyio_backend():
 
 @pytest.fixture
 def user_suite(pytester: pytest.Pytester) -> pytest.Pytester:
-    test_file, conftest = pytest_snippets()
-    pytester.makeconftest(conftest)
-    pytester.makepyfile(test_onboarding=test_file, test_more=EXTRA_TESTS)
+    for name, text in pytest_files().items():
+        if name == "conftest.py":
+            pytester.makeconftest(text)
+        else:
+            pytester.makepyfile(**{name.removesuffix(".py"): text})
+    pytester.makepyfile(test_more=EXTRA_TESTS)
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     return pytester
 
 
@@ -62,10 +66,11 @@ def test_record_then_replay_with_no_credential_in_the_cassettes(
         monkeypatch.setenv("USERS_API_BASE_URL", base_url)
         monkeypatch.setenv("USERS_API_TOKEN", SETTINGS.owner_token)
         recorded = user_suite.runpytest_subprocess("--record-mode=once", "-p", "no:cacheprovider")
-    recorded.assert_outcomes(passed=3)
+    recorded.assert_outcomes(passed=4)
 
     cassettes = cassette_texts(user_suite.path)
     assert sorted(cassettes) == [
+        "cassettes/test_async_onboarding/test_me.yaml",
         "cassettes/test_more/test_a_mark_cannot_switch_scrubbing_off.yaml",
         "cassettes/test_more/test_async_fixture.yaml",
         "cassettes/test_onboarding/test_onboard.yaml",
@@ -81,7 +86,7 @@ def test_record_then_replay_with_no_credential_in_the_cassettes(
     monkeypatch.delenv("USERS_API_BASE_URL")
     monkeypatch.delenv("USERS_API_TOKEN")
     replayed = user_suite.runpytest_subprocess("--block-network", "-p", "no:cacheprovider")
-    replayed.assert_outcomes(passed=3)
+    replayed.assert_outcomes(passed=4)
     assert cassette_texts(user_suite.path) == cassettes  # replay wrote nothing
 
 
@@ -107,8 +112,11 @@ def test_without_pytest_recording_the_plugin_stays_out_of_the_way(
         @pytest.mark.vcr
         def test_needs_the_fixture(users_client):
             pass
+
+        def test_without_a_cassette_the_client_talks_to_the_server(users_client):
+            assert users_client.users.me().role == "owner"
         """
     )
     result = pytester.runpytest_subprocess("-p", "no:recording", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1, errors=1)
+    result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*@pytest.mark.vcr needs pytest-recording*"])

@@ -127,6 +127,16 @@ def test_adding_tests_records_only_theirs_and_every_mode_keeps_the_old_bytes(
     run(recorded, "--block-network").assert_outcomes(passed=5)
 
 
+def test_rewrite_refreshes_one_cassette_and_leaves_the_others(recorded: pytest.Pytester) -> None:
+    onboard, listing = (recorded.path / name for name in FIRST)
+    before = cassettes(recorded.path)
+    onboard.write_text("stale: true\n", encoding="utf-8")  # what a refresh must replace
+    listing_stat = listing.stat()
+    run(recorded, "--record-mode=rewrite", "test_first.py::test_onboard").assert_outcomes(passed=1)
+    assert cassettes(recorded.path) == before  # re-recorded: the same bytes as the first time
+    assert listing.stat().st_mtime_ns == listing_stat.st_mtime_ns  # never written
+
+
 def test_a_conftest_record_mode_of_once_still_replays_offline(recorded: pytest.Pytester) -> None:
     recorded.makeconftest(
         """
@@ -160,7 +170,7 @@ def test_parallel_workers_replay_and_the_report_counts_every_cassette(
     recorded: pytest.Pytester,
 ) -> None:
     recorded.makepyfile(test_added=ADDED_TESTS)
-    run(recorded, "--record-mode=once").assert_outcomes(passed=5)
+    run(recorded, "--record-mode=once", "-n", "2").assert_outcomes(passed=5)  # records in parallel
     stale = recorded.path / "cassettes/test_first/test_removed_long_ago.yaml"
     stale.write_bytes((recorded.path / FIRST[0]).read_bytes())
 

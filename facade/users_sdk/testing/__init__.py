@@ -44,13 +44,14 @@ Its import stays cheap: what only a Users API test needs loads when one runs.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .._scrub import PLACEHOLDER_BASE_URL, scrub_cassette
+from .. import _scrub
+from .._scrub import PLACEHOLDER_BASE_URL
 from . import _loopback  # captures socket.connect before any test can block it
 from ._clients import REPLAY_TOKEN
 from ._ledger import CassetteLedger
@@ -58,9 +59,6 @@ from ._ledger import CassetteLedger
 if TYPE_CHECKING:
     from .. import AsyncUsersClient, UsersClient
     from .._testing_server import UsersApiServer
-    from ._vcr_adapter import BodyMatcher
-
-    body_matcher: BodyMatcher  # VCR matcher for Users API bodies (see _vcr_adapter)
 
 __all__ = [
     "PLACEHOLDER_BASE_URL",
@@ -89,16 +87,26 @@ def vcr_config(**additions: Any) -> dict[str, Any]:
     return {"decode_compressed_response": True, "allow_playback_repeats": False, **additions}
 
 
+def scrub_cassette(cassette: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a cassette (as VCR saves it) with the Users API's interactions
+    scrubbed by the default rules; its other interactions are left as they are."""
+    return _scrub.scrub_cassette(cassette)
+
+
+def body_matcher(live: Any, recorded: Any) -> None:
+    """VCR matcher: Users API bodies are equal once both are scrubbed (JSON compared
+    as data). The plugin adds it to every cassette; it ignores other requests."""
+    from ._vcr_adapter import BodyMatcher
+
+    BodyMatcher()(live, recorded)
+
+
 def __getattr__(name: str) -> Any:
     # What only a Users API test needs loads on first use, not with the plugin.
     if name == "UsersApiServer":
         from .._testing_server import UsersApiServer
 
         return UsersApiServer
-    if name == "body_matcher":
-        from ._vcr_adapter import BodyMatcher
-
-        return BodyMatcher()
     raise AttributeError(f"module 'users_sdk.testing' has no attribute {name!r}")
 
 

@@ -51,7 +51,6 @@ from ._http_clients import (
     DefaultHttpx2Client,
     DefaultHttpxClient,
 )
-from ._logging import configure_from_environment as _configure_logging
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._response import APIResponse
 from ._spec import MODELS as _MODELS
@@ -112,6 +111,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
-
-
-_configure_logging()

@@ -1,7 +1,8 @@
 """Modules the SDK loads on first use, not with `import users_sdk`.
 
 `_lazy.models` (the response parsers, with the generated attrs models and
-attrs), `_lazy.exports` (the generated models users_sdk re-exports) and
+attrs), `_lazy.exports` (the generated models users_sdk re-exports),
+`_lazy.params` (the spec's enums and TypedDicts users_sdk re-exports) and
 `_lazy.anyio` (only async retries sleep) each cost milliseconds that a script
 which never reaches them should not pay. The first access imports the module
 and stores it here (PEP 562), so later accesses are plain attribute reads.
@@ -17,15 +18,17 @@ if TYPE_CHECKING:
     import anyio as anyio
 
     from users_api_client.sdk import exports as exports
+    from users_api_client.sdk import params as params
 
     from . import _models as models
 
-__all__ = ["anyio", "exports", "models"]
+__all__ = ["anyio", "exports", "models", "params"]
 
 _MODULES = {
     "anyio": "anyio",
     "exports": "users_api_client.sdk.exports",
     "models": "users_sdk._models",
+    "params": "users_api_client.sdk.params",
 }
 
 

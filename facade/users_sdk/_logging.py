@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+from typing import TYPE_CHECKING
 
-import httpx2
+if TYPE_CHECKING:
+    import httpx2
 
 logger = logging.getLogger("users_sdk")
 
@@ -65,8 +67,11 @@ def redact_secret(secret: str | None) -> str:
 def configure_from_environment() -> None:
     """USERS_SDK_LOG=debug|info turns on the SDK's log output on stderr.
 
-    Called once at import. An application that configures logging itself can
-    leave the variable unset and attach its own handlers to "users_sdk".
+    Called once, when this module is first imported: every module that logs
+    imports `logger` from here, so it runs before the SDK logs anything, and
+    `import users_sdk` alone (which loads no client) does not pay for it. An
+    application that configures logging itself can leave the variable unset
+    and attach its own handlers to "users_sdk".
     """
     level_name = os.environ.get(LOG_ENV, "").strip().upper()
     if level_name not in {"DEBUG", "INFO"}:
@@ -77,3 +82,6 @@ def configure_from_environment() -> None:
         handler._users_sdk = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
     logger.setLevel(level_name)
+
+
+configure_from_environment()

@@ -2,7 +2,8 @@
 facade uses it (the response side is in `_models.py`).
 
 Cheap to import: these generated modules import nothing but the standard
-library, so `import users_sdk` can load them.
+library. Still not loaded by `import users_sdk` alone (which reads the names
+of the spec from `users_api_client.sdk.names`), only with the client.
 """
 
 from __future__ import annotations

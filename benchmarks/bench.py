@@ -66,6 +66,8 @@ GROUPS = ("import", "get", "pagination", "async", "parse", "e2e", "bulk", "casse
 FIGURE_IDS = (
     "import_time",
     "import_first_call",
+    "plugin_import",
+    "plugin_import_vs_recording",
     "get_vs_httpx",
     "get_vs_generated",
     "get_vs_requests",

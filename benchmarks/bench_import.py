@@ -21,12 +21,14 @@ from common import TOKEN, USER_ID
 from harness import Config, figure, interleaved, median, ms, paired_ratio, spread, wall
 
 SNIPPET = (
-    "import time; t0 = time.perf_counter(); {statement}; print(time.perf_counter() - t0); {after}"
+    "{before}; import time; t0 = time.perf_counter(); {statement}; "
+    "print(time.perf_counter() - t0); {after}"
 )
 
 
-def snippets(base_url: str) -> dict[str, tuple[str, str]]:
-    """name: (the statements timed, what runs after the clock stops)."""
+def snippets(base_url: str) -> dict[str, tuple[str, ...]]:
+    """name: (the statements timed, what runs after the clock stops[, what runs
+    before the clock starts])."""
     # The first call makes everything lazy happen: the SDK loads its models
     # (and attrs, dateutil) and the generated client on first use, and both
     # sides open their connection to the canned server.
@@ -41,6 +43,11 @@ def snippets(base_url: str) -> dict[str, tuple[str, str]]:
         f"json.loads(c.get({base_url + '/v1/users/' + USER_ID!r}).content)"
     )
     return {
+        # The pytest plugin: what every pytest run of a venv with users-sdk[testing]
+        # pays, pytest itself already imported (as it is when plugins load).
+        "pytest": ("pass", "pass", "import pytest"),
+        "plugin": ("import users_sdk.testing", "pass", "import pytest"),
+        "recording_plugin": ("import pytest_recording.plugin", "pass", "import pytest"),
         "startup": ("pass", "pass"),
         "httpx2": ("import httpx2", "pass"),
         "users_sdk": ("from users_sdk import UsersClient", "pass"),
@@ -56,8 +63,11 @@ def bench_import(config: Config, base_url: str) -> list[dict[str, Any]]:
     inside: dict[str, list[float]] = {name: [] for name in statements}
 
     def runner(name: str) -> Callable[[], None]:
-        statement, after = statements[name]
-        argv = [sys.executable, "-c", SNIPPET.format(statement=statement, after=after)]
+        statement, after, *before = statements[name]
+        code = SNIPPET.format(
+            statement=statement, after=after, before=before[0] if before else "pass"
+        )
+        argv = [sys.executable, "-c", code]
 
         def run() -> None:
             result = subprocess.run(argv, capture_output=True, text=True, check=True, env=env)
@@ -73,6 +83,7 @@ def bench_import(config: Config, base_url: str) -> list[dict[str, Any]]:
     total = {name: wall(runs) for name, runs in interleaved(variants, config.import_rounds).items()}
 
     startup = median(total["startup"])
+    plugin_ms = [a - b for a, b in zip(inside["plugin"], inside["pytest"], strict=True)]
     subtracted = (median(total["users_sdk"]) - startup) / (median(total["httpx2"]) - startup)
     return [
         figure(
@@ -102,5 +113,28 @@ def bench_import(config: Config, base_url: str) -> list[dict[str, Any]]:
             candidate_median_ms=ms(median(inside["first_call_sdk"])),
             baseline_median_ms=ms(median(inside["first_call_raw"])),
             round_ratio_iqr=spread(inside["first_call_sdk"], inside["first_call_raw"]),
+        ),
+        figure(
+            id="plugin_import",
+            title="the pytest plugin's import (every pytest run of a venv with [testing])",
+            candidate="import users_sdk.testing, pytest already imported",
+            baseline="import pytest, then an empty timed statement (subtracted)",
+            measure="import time inside a fresh interpreter, in ms",
+            value=ms(median(plugin_ms)),
+            unit="ms",
+            target=("<", 20.0),
+            rounds=config.import_rounds,
+        ),
+        figure(
+            id="plugin_import_vs_recording",
+            title="the pytest plugin's import against pytest-recording's own",
+            candidate="import users_sdk.testing",
+            baseline="import pytest_recording.plugin",
+            measure="import time inside a fresh interpreter, pytest already imported",
+            value=paired_ratio(inside["plugin"], inside["recording_plugin"]),
+            target=None,
+            rounds=config.import_rounds,
+            candidate_median_ms=ms(median(inside["plugin"])),
+            baseline_median_ms=ms(median(inside["recording_plugin"])),
         ),
     ]

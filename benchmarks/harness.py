@@ -262,8 +262,8 @@ def describe(row: dict[str, Any]) -> str:
     if row["status"] != "ok":
         return "skipped"
     value = row["value"]
-    if row["unit"] == "MB":
-        return f"{value:.2f} MB"
+    if row["unit"] in ("MB", "ms"):
+        return f"{value:.2f} {row['unit']}"
     if row["id"].startswith("async_concurrency"):
         return f"{value:.2f}x speed-up"
     return f"{value:.3f}x"

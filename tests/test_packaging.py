@@ -14,6 +14,7 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
+from testing_plugin.test_daily_workflow import FIRST_TESTS
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -147,21 +148,6 @@ def test_a_user_suite_records_against_the_bundled_server_and_replays_offline(
     assert fnmatch.fnmatch(stale.stdout, STALE_MESSAGE), stale.stdout
 
 
-VERIFY_FIRST = """
-import pytest
-
-
-@pytest.mark.vcr
-def test_onboard(users_client):
-    user = users_client.users.create(email="ada@example.com", role="admin")
-    assert users_client.users.get(user.id).email == "ada@example.com"
-
-
-@pytest.mark.vcr
-def test_listing(users_client):
-    users_client.users.create(email="grace@example.com")
-    assert "grace@example.com" in [user.email for user in users_client.users.list()]
-"""
 OTHER_SERVICE_TEST = """
 import os
 
@@ -212,7 +198,7 @@ def test_issue_23_verify_in_a_fresh_venv(wheel: Path, tmp_path: Path, other_api:
     (suite / "pytest.ini").write_text(
         "[pytest]\nasyncio_default_fixture_loop_scope = function\n", encoding="utf-8"
     )
-    (suite / "test_first.py").write_text(VERIFY_FIRST, encoding="utf-8")
+    (suite / "test_first.py").write_text(FIRST_TESTS, encoding="utf-8")
     env = {k: v for k, v in VENV_ENV.items() if not k.startswith("USERS_API_")}
     env["OTHER_API_URL"] = other_api
 

@@ -12,7 +12,8 @@ plain pytest-recording would do it. It gives:
   recording, they talk to ``USERS_API_BASE_URL`` with ``USERS_API_TOKEN`` (or
   ``USERS_API_KEY``) when it is set, else to ``users_api_server``. Every
   record mode works incrementally: ``--record-mode=once`` replays the
-  cassettes on disk and records only the missing ones;
+  cassettes on disk and records only the missing ones. Without the mark, they
+  talk to ``users_api_server`` and record nothing;
 - scrubbing, before any cassette is saved: credentials (Authorization,
   X-API-Key, cookies, the token and key the client was built with), passwords
   and reset tokens in bodies and query strings become placeholders, and the

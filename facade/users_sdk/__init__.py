@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         ConfigurationError,
         ConflictError,
         ContentTooLargeError,
+        CredentialProviderError,
         InternalServerError,
         InvalidArgumentError,
         InvalidArgumentTypeError,
@@ -66,8 +67,10 @@ if TYPE_CHECKING:
         DefaultHttpx2Client,
         DefaultHttpxClient,
     )
+    from ._middleware import RequestContext
     from ._pagination import AsyncPage, AsyncPaginator, SyncPage
     from ._response import APIResponse
+    from ._retry_policy import RetryPolicy
     from ._types import NOT_GIVEN, NotGiven
 
 __all__ = [
@@ -84,6 +87,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "ContentTooLargeError",
+    "CredentialProviderError",
     "DefaultAsyncHttpx2Client",
     "DefaultAsyncHttpxClient",
     "DefaultHttpx2Client",
@@ -98,6 +102,8 @@ __all__ = [
     "PermissionDeniedError",
     "PreconditionFailedError",
     "RateLimitError",
+    "RequestContext",
+    "RetryPolicy",
     "SyncPage",
     "UnexpectedResponseError",
     "UsersAPIError",
@@ -123,6 +129,7 @@ _HOMES: Final[dict[str, tuple[str, ...]]] = {
         "ConfigurationError",
         "ConflictError",
         "ContentTooLargeError",
+        "CredentialProviderError",
         "InternalServerError",
         "InvalidArgumentError",
         "InvalidArgumentTypeError",
@@ -142,8 +149,10 @@ _HOMES: Final[dict[str, tuple[str, ...]]] = {
         "DefaultHttpx2Client",
         "DefaultHttpxClient",
     ),
+    "._middleware": ("RequestContext",),
     "._pagination": ("AsyncPage", "AsyncPaginator", "SyncPage"),
     "._response": ("APIResponse",),
+    "._retry_policy": ("RetryPolicy",),
     "._types": ("NOT_GIVEN", "NotGiven"),
 }
 _HOME_OF: Final = {name: module for module, names in _HOMES.items() for name in names}

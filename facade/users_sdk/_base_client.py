@@ -7,6 +7,7 @@ configuration is checked in `_config.py`; errors are mapped in `_error_mapping.p
 
 from __future__ import annotations
 
+import inspect
 import logging
 from typing import Any, TypeAlias, TypeVar
 
@@ -25,6 +26,7 @@ from ._exceptions import (
 from ._headers import Headers
 from ._legacy_httpx import LegacyAsyncClient, LegacyClient
 from ._logging import logger, redact_credentials
+from ._middleware import RequestContext
 from ._prepare import PreparedRequest
 from ._response import finish
 from ._types import NotGiven
@@ -70,6 +72,15 @@ class BaseClient:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._settings.describe()})"
+
+    def _refuse_async_providers(self) -> None:
+        """For the sync client: an async provider would hand back a coroutine."""
+        provider = self._settings.credential.provider
+        if provider is not None and inspect.iscoroutinefunction(provider):
+            raise ConfigurationError(
+                f"{self._settings.credential.kind}= is an async function: a UsersClient needs "
+                "a plain one (or use AsyncUsersClient)"
+            )
 
     def _check_open(self, is_closed: bool) -> None:
         # httpx2 would raise a bare RuntimeError, outside the SDK's error tree.
@@ -168,34 +179,71 @@ class BaseClient:
     def _next_retry_delay(
         self,
         request: httpx2.Request,
-        retries_done: int,
-        max_retries: int,
+        attempts: _Attempts,
         *,
         response: httpx2.Response | None = None,
-        error: Exception | None = None,
+        error: APIConnectionError | None = None,
     ) -> float | None:
         """How long to wait before sending `request` again, or None when this
         response or error is final. Shared by both clients' send loops; logs each retry."""
-        if retries_done >= max_retries:
+        if attempts.retries >= attempts.max_retries:
             return None
+        policy = self._settings.retry
         if response is not None:
-            if not _retries.is_retryable_status(response.status_code):
+            retry = response.status_code in policy.statuses
+            if policy.should_retry is not None and response.status_code >= 400:
+                retry = _decided(policy.should_retry(error_for(response), attempts.number), retry)
+            if not retry:
                 return None
-            wait = _retries.wait_before_retry(retries_done + 1, response)
-            if wait is None:
+            delay = _retries.wait_before_retry(
+                attempts.retries + 1, response, max_delay=policy.max_delay,
+                max_retry_after=policy.max_retry_after,
+            )  # fmt: skip
+            if delay is None:
                 return None
-            delay = wait
             cause = f"status {response.status_code}"
         else:
-            if error is None or not _retries.is_retryable_exception(error):
+            assert error is not None
+            cause_error = error.__cause__
+            retry = isinstance(cause_error, Exception) and _retries.is_retryable_exception(
+                cause_error
+            )
+            if policy.should_retry is not None:
+                retry = _decided(policy.should_retry(error, attempts.number), retry)
+            if not retry:
                 return None
-            delay = _retries.backoff_delay(retries_done + 1)
-            cause = type(error).__name__
+            delay = _retries.backoff_delay(attempts.retries + 1, max_delay=policy.max_delay)
+            cause = type(cause_error).__name__
         logger.info(
             "Retrying %s %s in %.2f s (retry %d of %d) after %s",
-            request.method, request.url.path, delay, retries_done + 1, max_retries, cause,
+            request.method, request.url.path, delay, attempts.retries + 1,
+            attempts.max_retries, cause,
         )  # fmt: skip
         return delay
+
+    def _refresh_after_401(self, response: httpx2.Response, attempts: _Attempts) -> bool:
+        """Whether to ask a credential provider again after this answer: once per call,
+        after a 401. (The loop retries at once, and only if the value changed.)"""
+        if response.status_code != 401 or self._settings.credential.is_fixed:
+            return False
+        if attempts.asked_after_401:
+            return False
+        attempts.asked_after_401 = True
+        logger.info("401 with a provided credential: asking the provider again")
+        return True
+
+    def _context(
+        self, request: httpx2.Request, prepared: PreparedRequest, attempt: int
+    ) -> RequestContext:
+        operation = prepared.operation
+        return RequestContext(
+            operation=operation.name if operation else f"request {prepared.method}",
+            operation_id=operation.id if operation else None,
+            method=prepared.method,
+            url_template=operation.path if operation else prepared.path,
+            attempt=attempt,
+            idempotency_key=request.headers.get("idempotency-key"),
+        )
 
     def _finish(
         self, response: httpx2.Response, prepared: PreparedRequest, retries_taken: int
@@ -230,6 +278,37 @@ class BaseClient:
         if operation.response is None:
             return None
         return _lazy.models.parse_model(operation.response, response)
+
+
+async def sleep_async(seconds: float) -> None:
+    # anyio (an httpx2 dependency) sleeps under asyncio and trio alike; loaded
+    # on first use so that `import users_sdk` does not pay for it.
+    await _lazy.anyio.sleep(seconds)
+
+
+class _Attempts:
+    """Where a call's send loop stands: attempts made, retries spent, the credential."""
+
+    __slots__ = ("asked_after_401", "credential", "max_retries", "number", "refreshed", "retries")
+
+    def __init__(self, max_retries: int) -> None:
+        self.max_retries = max_retries
+        self.number = 0  # attempts made
+        self.retries = 0  # retries the policy granted (a 401 refresh is not one)
+        self.credential: str | None = None  # the provided value the last attempt sent
+        self.refreshed: str | None = None  # the value asked for after a 401, for the next attempt
+        self.asked_after_401 = False
+
+
+def _decided(answer: object, default: bool) -> bool:
+    """should_retry's answer: True or False decide, None leaves the default."""
+    if answer is None:
+        return default
+    if not isinstance(answer, bool):
+        raise ConfigurationError(
+            f"RetryPolicy.should_retry returned {type(answer).__name__}: return True, False or None"
+        )
+    return answer
 
 
 class _Parse:

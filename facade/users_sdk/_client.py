@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 
@@ -19,14 +19,17 @@ import httpx2
 
 from users_api_client.sdk.resources import AsyncResources, SyncResources
 
-from . import _lazy
-from ._base_client import BaseClient
+from ._base_client import BaseClient, _Attempts, sleep_async
 from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientSettings, tls_verify
+from ._credentials import AsyncCredentialProvider, CredentialProvider
+from ._exceptions import APIConnectionError
 from ._http_clients import DefaultAsyncHttpx2Client, DefaultHttpx2Client
 from ._legacy_httpx import LegacyAsyncClient, LegacyClient, is_legacy_client, wrap, wrap_async
+from ._middleware import AsyncChain, Middleware, SyncChain
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._prepare import PreparedRequest, prepare, prepare_raw
 from ._response import APIResponse, to_async_raw_response, to_raw_response
+from ._retry_policy import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
@@ -36,12 +39,6 @@ __all__ = ["AsyncUsersClient", "UsersClient"]
 
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
-
-
-async def _sleep_async(seconds: float) -> None:
-    # anyio (an httpx2 dependency) sleeps under asyncio and trio alike; loaded
-    # on first use so that `import users_sdk` does not pay for it.
-    await _lazy.anyio.sleep(seconds)
 
 
 class UsersClient(BaseClient, SyncResources):
@@ -64,24 +61,22 @@ class UsersClient(BaseClient, SyncResources):
         self,
         *,
         base_url: str | None = None,
-        token: str | None = None,
-        api_key: str | None = None,
+        token: str | CredentialProvider | None = None,
+        api_key: str | CredentialProvider | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         verify: bool | str | ssl.SSLContext = True,
         http_client: httpx2.Client | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
-        self._configure(
-            ClientSettings(
-                base_url=base_url,
-                token=token,
-                api_key=api_key,
-                timeout=timeout,
-                max_retries=max_retries,
-                headers=headers,
-            )
-        )
+        settings = ClientSettings(
+            base_url=base_url, token=token, api_key=api_key, timeout=timeout,
+            max_retries=max_retries, headers=headers, middleware=middleware, retry=retry,
+        )  # fmt: skip
+        self._configure(settings)
+        self._refuse_async_providers()
         self._check_verify_applies(verify, http_client)
         self._owns_http = http_client is None
         self._http: httpx2.Client | LegacyClient
@@ -99,18 +94,27 @@ class UsersClient(BaseClient, SyncResources):
     def with_options(
         self,
         *,
+        base_url: str | NotGiven = NOT_GIVEN,
+        token: str | CredentialProvider | NotGiven = NOT_GIVEN,
+        api_key: str | CredentialProvider | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        middleware: Sequence[Middleware] | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> UsersClient:
         """A client with other options that shares this one's connection pool.
 
         >>> fast = client.with_options(timeout=2.0, max_retries=0)
+        >>> as_viewer = client.with_options(token="viewer-token")
         """
         derived = object.__new__(UsersClient)
-        derived._configure(
-            self._settings.derive(timeout=timeout, max_retries=max_retries, headers=headers)
-        )
+        settings = self._settings.derive(
+            base_url=base_url, token=token, api_key=api_key, timeout=timeout,
+            max_retries=max_retries, headers=headers, middleware=middleware, retry=retry,
+        )  # fmt: skip
+        derived._configure(settings)
+        derived._refuse_async_providers()
         derived._owns_http = False
         derived._http = self._http
         derived._derive_headers_from(self)
@@ -182,22 +186,48 @@ class UsersClient(BaseClient, SyncResources):
         """
         self._check_open(self._http.is_closed)
         request = self._build_request(self._http, prepared)
-        max_retries = self._max_retries_for(prepared)
-        retries = 0
+        attempts = _Attempts(self._max_retries_for(prepared))
+        credential = self._settings.credential
         while True:
+            if not credential.is_fixed:
+                attempts.credential = attempts.refreshed or credential.current()
+                request.headers[credential.header] = credential.header_value(attempts.credential)
+            attempts.number += 1
             try:
-                response = self._http.send(request)
-            except (httpx2.HTTPError, httpx2.StreamError) as error:
-                delay = self._next_retry_delay(request, retries, max_retries, error=error)
+                response = self._attempt(request, prepared, attempts.number)
+            except APIConnectionError as error:
+                delay = self._next_retry_delay(request, attempts, error=error)
                 if delay is None:
-                    raise self._transport_error(error, request) from error
+                    raise
             else:
-                delay = self._next_retry_delay(request, retries, max_retries, response=response)
+                if self._refresh_after_401(response, attempts):
+                    attempts.refreshed = credential.current()
+                    if attempts.refreshed != attempts.credential:
+                        response.close()
+                        continue
+                delay = self._next_retry_delay(request, attempts, response=response)
                 if delay is None:
-                    return self._finish(response, prepared, retries)
+                    return self._finish(response, prepared, attempts.number - 1)
                 response.close()
-            retries += 1
+            attempts.refreshed = None
+            attempts.retries += 1
             self._sleep(delay)
+
+    def _attempt(
+        self, request: httpx2.Request, prepared: PreparedRequest, number: int
+    ) -> httpx2.Response:
+        """One attempt: through the middleware, if any, to the transport."""
+        middleware = self._settings.middleware
+        if not middleware:
+            return self._send_once(request)
+        chain = SyncChain(middleware, self._send_once, self._context(request, prepared, number))
+        return chain.run(0, request)
+
+    def _send_once(self, request: httpx2.Request) -> httpx2.Response:
+        try:
+            return self._http.send(request)
+        except (httpx2.HTTPError, httpx2.StreamError) as error:
+            raise self._transport_error(error, request) from error
 
 
 class AsyncUsersClient(BaseClient, AsyncResources):
@@ -213,24 +243,21 @@ class AsyncUsersClient(BaseClient, AsyncResources):
         self,
         *,
         base_url: str | None = None,
-        token: str | None = None,
-        api_key: str | None = None,
+        token: str | AsyncCredentialProvider | None = None,
+        api_key: str | AsyncCredentialProvider | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         verify: bool | str | ssl.SSLContext = True,
         http_client: httpx2.AsyncClient | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
-        self._configure(
-            ClientSettings(
-                base_url=base_url,
-                token=token,
-                api_key=api_key,
-                timeout=timeout,
-                max_retries=max_retries,
-                headers=headers,
-            )
-        )
+        settings = ClientSettings(
+            base_url=base_url, token=token, api_key=api_key, timeout=timeout,
+            max_retries=max_retries, headers=headers, middleware=middleware, retry=retry,
+        )  # fmt: skip
+        self._configure(settings)
         self._check_verify_applies(verify, http_client)
         self._owns_http = http_client is None
         self._http: httpx2.AsyncClient | LegacyAsyncClient
@@ -243,20 +270,27 @@ class AsyncUsersClient(BaseClient, AsyncResources):
             self._http = wrap_async(http_client)
         else:
             self._http = self._checked_http_client(http_client, httpx2.AsyncClient)
-        self._sleep: Callable[[float], Coroutine[Any, Any, None]] = _sleep_async
+        self._sleep: Callable[[float], Coroutine[Any, Any, None]] = sleep_async
 
     def with_options(
         self,
         *,
+        base_url: str | NotGiven = NOT_GIVEN,
+        token: str | AsyncCredentialProvider | NotGiven = NOT_GIVEN,
+        api_key: str | AsyncCredentialProvider | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        middleware: Sequence[Middleware] | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> AsyncUsersClient:
         """A client with other options that shares this one's connection pool."""
         derived = object.__new__(AsyncUsersClient)
-        derived._configure(
-            self._settings.derive(timeout=timeout, max_retries=max_retries, headers=headers)
-        )
+        settings = self._settings.derive(
+            base_url=base_url, token=token, api_key=api_key, timeout=timeout,
+            max_retries=max_retries, headers=headers, middleware=middleware, retry=retry,
+        )  # fmt: skip
+        derived._configure(settings)
         derived._owns_http = False
         derived._http = self._http
         derived._derive_headers_from(self)
@@ -322,19 +356,44 @@ class AsyncUsersClient(BaseClient, AsyncResources):
         """The async twin of UsersClient._execute."""
         self._check_open(self._http.is_closed)
         request = self._build_request(self._http, prepared)
-        max_retries = self._max_retries_for(prepared)
-        retries = 0
+        attempts = _Attempts(self._max_retries_for(prepared))
+        credential = self._settings.credential
         while True:
+            if not credential.is_fixed:
+                attempts.credential = attempts.refreshed or await credential.current_async()
+                request.headers[credential.header] = credential.header_value(attempts.credential)
+            attempts.number += 1
             try:
-                response = await self._http.send(request)
-            except (httpx2.HTTPError, httpx2.StreamError) as error:
-                delay = self._next_retry_delay(request, retries, max_retries, error=error)
+                response = await self._attempt(request, prepared, attempts.number)
+            except APIConnectionError as error:
+                delay = self._next_retry_delay(request, attempts, error=error)
                 if delay is None:
-                    raise self._transport_error(error, request) from error
+                    raise
             else:
-                delay = self._next_retry_delay(request, retries, max_retries, response=response)
+                if self._refresh_after_401(response, attempts):
+                    attempts.refreshed = await credential.current_async()
+                    if attempts.refreshed != attempts.credential:
+                        await response.aclose()
+                        continue
+                delay = self._next_retry_delay(request, attempts, response=response)
                 if delay is None:
-                    return self._finish(response, prepared, retries)
+                    return self._finish(response, prepared, attempts.number - 1)
                 await response.aclose()
-            retries += 1
+            attempts.refreshed = None
+            attempts.retries += 1
             await self._sleep(delay)
+
+    async def _attempt(
+        self, request: httpx2.Request, prepared: PreparedRequest, number: int
+    ) -> httpx2.Response:
+        middleware = self._settings.middleware
+        if not middleware:
+            return await self._send_once(request)
+        chain = AsyncChain(middleware, self._send_once, self._context(request, prepared, number))
+        return await chain.run(0, request)
+
+    async def _send_once(self, request: httpx2.Request) -> httpx2.Response:
+        try:
+            return await self._http.send(request)
+        except (httpx2.HTTPError, httpx2.StreamError) as error:
+            raise self._transport_error(error, request) from error

@@ -9,16 +9,18 @@ import os
 import re
 import ssl
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import httpx2
 
 from . import _retries
+from ._credentials import CredentialInput, credential_from
 from ._environment import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
 from ._exceptions import ConfigurationError
 from ._legacy_httpx import as_httpx2_timeout
-from ._logging import redact_secret
-from ._types import NotGiven, TimeoutTypes
+from ._middleware import Middleware, checked_middleware
+from ._retry_policy import RetryPolicy, checked_retry_policy
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._validation import brief
 from ._version import __version__
 
@@ -49,46 +51,61 @@ _USER_AGENT = f"users-sdk/{__version__} python/{sys.version_info.major}.{sys.ver
 class ClientSettings:
     """The validated configuration of a client; with_options() derives new ones."""
 
-    __slots__ = ("api_key", "base_url", "headers", "max_retries", "timeout", "token")
+    __slots__ = (
+        "base_url",
+        "credential",
+        "headers",
+        "max_retries",
+        "middleware",
+        "retry",
+        "timeout",
+    )
 
     def __init__(
         self,
         *,
         base_url: str | None,
-        token: str | None,
-        api_key: str | None,
+        token: CredentialInput,
+        api_key: CredentialInput,
         timeout: TimeoutTypes,
         max_retries: int,
         headers: Mapping[str, str] | None,
+        middleware: Sequence[Middleware] | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         base_url = base_url if base_url is not None else os.environ.get(BASE_URL_ENV)
-        if token is None and api_key is None:
-            token = os.environ.get(TOKEN_ENV) or None
-            api_key = None if token else (os.environ.get(API_KEY_ENV) or None)
         self.base_url = _checked_base_url(base_url)
-        self.token = _checked_secret("token", token)
-        self.api_key = _checked_secret("api_key", api_key)
-        if self.token is None and self.api_key is None:
-            raise ConfigurationError(
-                f"no credential: pass token= or api_key=, or set {TOKEN_ENV} or {API_KEY_ENV}"
-            )
-        if self.token is not None and self.api_key is not None:
-            raise ConfigurationError("pass token= or api_key=, not both")
+        self.credential = credential_from(token, api_key)
         self.timeout = checked_timeout(timeout)
         self.max_retries = _checked_max_retries(max_retries)
         self.headers = _checked_headers(headers)
+        self.middleware = checked_middleware(middleware)
+        self.retry = checked_retry_policy(retry)
 
     def derive(
         self,
         *,
-        timeout: TimeoutTypes | NotGiven,
-        max_retries: int | NotGiven,
-        headers: Mapping[str, str] | NotGiven,
+        base_url: str | NotGiven = NOT_GIVEN,
+        token: CredentialInput | NotGiven = NOT_GIVEN,
+        api_key: CredentialInput | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        middleware: Sequence[Middleware] | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> ClientSettings:
+        """These settings with some replaced (headers are merged, the rest replaced)."""
         derived = object.__new__(ClientSettings)
-        derived.base_url = self.base_url
-        derived.token = self.token
-        derived.api_key = self.api_key
+        derived.base_url = (
+            self.base_url if isinstance(base_url, NotGiven) else _checked_base_url(base_url)
+        )
+        if isinstance(token, NotGiven) and isinstance(api_key, NotGiven):
+            derived.credential = self.credential
+        else:
+            derived.credential = credential_from(
+                None if isinstance(token, NotGiven) else token,
+                None if isinstance(api_key, NotGiven) else api_key,
+            )
         derived.timeout = (
             self.timeout if isinstance(timeout, NotGiven) else checked_timeout(timeout)
         )
@@ -102,28 +119,25 @@ class ClientSettings:
             if isinstance(headers, NotGiven)
             else {**self.headers, **_checked_headers(headers)}
         )
+        derived.middleware = (
+            self.middleware if isinstance(middleware, NotGiven) else checked_middleware(middleware)
+        )
+        derived.retry = self.retry if isinstance(retry, NotGiven) else checked_retry_policy(retry)
         return derived
 
     def default_headers(self) -> dict[str, str]:
+        """Every request's headers; a provided credential is added per attempt instead."""
         headers = {"User-Agent": _USER_AGENT, "Accept": "application/json"}
         headers.update(self.headers)
-        if self.token is not None:
-            headers["Authorization"] = f"Bearer {self.token}"
-        else:
-            assert self.api_key is not None
-            headers["X-API-Key"] = self.api_key
+        if self.credential.is_fixed:
+            headers[self.credential.header] = self.credential.fixed_header()
         return headers
 
     def describe(self) -> str:
         """For repr(): everything but the credential's value."""
-        credential = (
-            f"token={redact_secret(self.token)}"
-            if self.token is not None
-            else f"api_key={redact_secret(self.api_key)}"
-        )
         return (
-            f"base_url={self.base_url!r}, {credential}, timeout={self.timeout!r}, "
-            f"max_retries={self.max_retries}"
+            f"base_url={self.base_url!r}, {self.credential.describe()}, "
+            f"timeout={self.timeout!r}, max_retries={self.max_retries}"
         )
 
 
@@ -158,17 +172,6 @@ def _checked_base_url(base_url: str | None) -> str:
 def _shown_url(base_url: str) -> str:
     """base_url for an error message: quoted, shortened, any user:password@ hidden."""
     return brief(re.sub(r"(?<=//)[^/?#]*@", "[REDACTED]@", base_url))
-
-
-def _checked_secret(name: str, value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError(f"{name} must be a non-empty str")
-    if not value.isascii() or any(c in value for c in "\r\n\0"):
-        # Never echo the value: it is a credential.
-        raise ConfigurationError(f"{name} must be printable ASCII without line breaks")
-    return value
 
 
 def checked_timeout(timeout: object) -> httpx2.Timeout:

@@ -5,6 +5,7 @@ UsersAPIError
 ├── InvalidArgumentError (also ValueError)     bad local input, caught before any request
 ├── InvalidArgumentTypeError (also TypeError)  a value of the wrong type, before any request
 ├── ConfigurationError (also ValueError)       no base URL, no credential, conflicting options
+├── CredentialProviderError                    a token=/api_key= provider failed
 ├── NoMorePagesError (also LookupError)        next_page() on the last page
 ├── APIConnectionError                         the request did not get a response
 │   └── APITimeoutError
@@ -48,6 +49,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "ContentTooLargeError",
+    "CredentialProviderError",
     "InternalServerError",
     "InvalidArgumentError",
     "InvalidArgumentTypeError",
@@ -80,6 +82,13 @@ class InvalidArgumentTypeError(UsersAPIError, TypeError):
 
 class ConfigurationError(UsersAPIError, ValueError):
     """The client cannot be built as configured (no base URL, no credential, ...)."""
+
+
+class CredentialProviderError(UsersAPIError):
+    """The token= or api_key= provider raised, or returned what is not a credential.
+
+    The provider's own exception, if any, is the __cause__; the value is never shown.
+    """
 
 
 class NoMorePagesError(UsersAPIError, LookupError):

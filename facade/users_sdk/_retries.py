@@ -54,14 +54,16 @@ def is_certificate_error(error: BaseException) -> bool:
     return False
 
 
-def backoff_delay(retry_number: int, rng: random.Random | None = None) -> float:
+def backoff_delay(
+    retry_number: int, rng: random.Random | None = None, *, max_delay: float = MAX_DELAY
+) -> float:
     """The wait before retry number `retry_number` (1 for the first retry).
 
     0.5 s, 1 s, 2 s, ... capped at 8 s, each reduced by up to 25% at random so
     that many clients do not retry in lockstep.
     """
     # The exponent is capped: 2.0 ** 1024 overflows, and 8 s is reached at 5 anyway.
-    base: float = min(INITIAL_DELAY * 2.0 ** min(retry_number - 1, 16), MAX_DELAY)
+    base: float = min(INITIAL_DELAY * 2.0 ** min(retry_number - 1, 16), max_delay)
     jitter: float = (rng or random).random() * 0.25
     return base * (1 - jitter)
 
@@ -87,7 +89,13 @@ def retry_after(headers: httpx2.Headers, now: datetime.datetime | None = None) -
     return min(max(seconds, 0.0), 1e9)  # inf would not fit a sleep
 
 
-def wait_before_retry(retry_number: int, response: httpx2.Response) -> float | None:
+def wait_before_retry(
+    retry_number: int,
+    response: httpx2.Response,
+    *,
+    max_delay: float = MAX_DELAY,
+    max_retry_after: float = MAX_RETRY_AFTER,
+) -> float | None:
     """The wait before retrying after `response`: its Retry-After, else the backoff.
 
     None when the server asks for more than MAX_RETRY_AFTER: waiting that long
@@ -96,5 +104,5 @@ def wait_before_retry(retry_number: int, response: httpx2.Response) -> float | N
     """
     asked = retry_after(response.headers)
     if asked is None:
-        return backoff_delay(retry_number)
-    return asked if asked <= MAX_RETRY_AFTER else None
+        return backoff_delay(retry_number, max_delay=max_delay)
+    return asked if asked <= max_retry_after else None

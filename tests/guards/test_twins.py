@@ -32,6 +32,7 @@ _ASYNC_NAMES = {
     "UsersClient": "AsyncUsersClient",
     "Client": "AsyncClient",  # httpx2.Client
     "Iterator": "AsyncIterator",
+    "CredentialProvider": "AsyncCredentialProvider",
 }
 # Methods that exist under another name in the async twin.
 _RENAMED = {"__enter__": "__aenter__", "__exit__": "__aexit__", "__iter__": "__aiter__"}

@@ -195,6 +195,7 @@ def test_a_page_size_without_a_default_in_the_spec_is_not_sent() -> None:
 
     listing = Operation(
         id="listThings",
+        name="things.list",
         method="GET",
         path="/v1/things",
         query={"limit": Kind("integer"), "cursor": Kind("text")},

@@ -102,6 +102,7 @@ class Operation:
         "fields",
         "id",
         "method",
+        "name",
         "page",
         "path",
         "path_params",
@@ -113,6 +114,7 @@ class Operation:
         self,
         *,
         id: str,
+        name: str,
         method: str,
         path: str,
         path_params: tuple[PathParam, ...] = (),
@@ -123,6 +125,7 @@ class Operation:
         page: Page | None = None,
     ) -> None:
         self.id = id  # the operationId
+        self.name = name  # as users call it: "users.create" (client.users.create)
         self.method = method
         self.path = path  # the template: /v1/users/{user_id}
         self.path_params = path_params

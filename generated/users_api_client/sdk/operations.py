@@ -14,6 +14,7 @@ from .call import Operation, Page, PathParam
 
 LIST_USERS: Final = Operation(
     id="listUsers",
+    name="users.list",
     method="GET",
     path="/v1/users",
     query=params.LIST_USERS_QUERY,
@@ -23,6 +24,7 @@ LIST_USERS: Final = Operation(
 
 CREATE_USER: Final = Operation(
     id="createUser",
+    name="users.create",
     method="POST",
     path="/v1/users",
     body="UserCreate",
@@ -32,6 +34,7 @@ CREATE_USER: Final = Operation(
 
 GET_CURRENT_USER: Final = Operation(
     id="getCurrentUser",
+    name="users.me",
     method="GET",
     path="/v1/users/me",
     response="User",
@@ -39,6 +42,7 @@ GET_CURRENT_USER: Final = Operation(
 
 RESET_USER_PASSWORD: Final = Operation(
     id="resetUserPassword",
+    name="users.reset_password",
     method="POST",
     path="/v1/users/reset-password",
     body="PasswordResetRequest",
@@ -47,6 +51,7 @@ RESET_USER_PASSWORD: Final = Operation(
 
 SET_USER_PASSWORD: Final = Operation(
     id="setUserPassword",
+    name="users.set_password",
     method="POST",
     path="/v1/users/set-password",
     body="PasswordSet",
@@ -55,6 +60,7 @@ SET_USER_PASSWORD: Final = Operation(
 
 GET_USER: Final = Operation(
     id="getUser",
+    name="users.get",
     method="GET",
     path="/v1/users/{user_id}",
     path_params=(
@@ -65,6 +71,7 @@ GET_USER: Final = Operation(
 
 UPDATE_USER: Final = Operation(
     id="updateUser",
+    name="users.update",
     method="PATCH",
     path="/v1/users/{user_id}",
     path_params=(
@@ -77,6 +84,7 @@ UPDATE_USER: Final = Operation(
 
 DELETE_USER: Final = Operation(
     id="deleteUser",
+    name="users.delete",
     method="DELETE",
     path="/v1/users/{user_id}",
     path_params=(
@@ -86,6 +94,7 @@ DELETE_USER: Final = Operation(
 
 INVITE_USER: Final = Operation(
     id="inviteUser",
+    name="users.invite",
     method="POST",
     path="/v1/users/{user_id}/invite",
     path_params=(

@@ -75,9 +75,13 @@ class Recorder:
     def __init__(self, *responses: httpx2.Response | Exception | Handler) -> None:
         self.queue = list(responses)
         self.requests: list[httpx2.Request] = []
+        # The headers as each attempt sent them: a call re-sends one Request
+        # object, whose credential header may change between attempts.
+        self.sent_headers: list[httpx2.Headers] = []
 
     def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
+        self.sent_headers.append(request.headers.copy())
         if not self.queue:
             raise AssertionError(f"unexpected request {request.method} {request.url}")
         item = self.queue.pop(0)

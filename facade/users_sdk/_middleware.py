@@ -131,7 +131,7 @@ class _SyncNext:
 
 
 class AsyncChain:
-    """The async twin of SyncChain: each middleware is awaited."""
+    """The async twin of SyncChain: what each middleware returns is awaited."""
 
     __slots__ = ("context", "middleware", "send")
 
@@ -148,12 +148,9 @@ class AsyncChain:
             return await self.send(request)
         entry = self.middleware[index]
         result = entry(request, _AsyncNext(self, index + 1), self.context)
-        if not inspect.isawaitable(result):
-            raise ConfigurationError(
-                f"middleware {_name(entry)} of an AsyncUsersClient must be an async function "
-                "(async def ...: return await call_next(request))"
-            )
-        return _checked_response(entry, await result)
+        if inspect.isawaitable(result):
+            result = await result  # an async middleware, or a plain one returning call_next(...)
+        return _checked_response(entry, result)
 
 
 class _AsyncNext:

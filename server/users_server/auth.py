@@ -1,14 +1,15 @@
 """Credentials: bearer tokens and API keys, each belonging to a seeded user.
 
-A credential is configured at start and points at a seeded user; what it may
-do is that user's current role, read on every request. Writes (create, update,
-delete, invite) need `owner` or `admin`; every role may read.
+A credential is configured at start (or, in test mode, issued later: see
+tokens.py) and points at a seeded user; what it may do is that user's current
+role, read on every request. Writes (create, update, delete, invite) need
+`owner` or `admin`; every role may read.
 """
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,13 +43,18 @@ class Principal:
 
 
 class Authenticator:
-    def __init__(self, credentials: list[Credential], user_of: Callable[[Seed], User | None]):
+    def __init__(
+        self,
+        credentials: Callable[[], Sequence[Credential]],
+        user_of: Callable[[Seed], User | None],
+    ):
+        # Read on every request: test mode issues and revokes tokens while serving.
         self._credentials = credentials
         self._user_of = user_of
 
     def _match(self, kind: str, secret: str) -> Credential | None:
         found = None
-        for credential in self._credentials:
+        for credential in self._credentials():
             # Constant-time, and no early exit, so timing tells nothing about the secrets.
             same = hmac.compare_digest(credential.secret.encode(), secret.encode())
             if credential.kind == kind and same:

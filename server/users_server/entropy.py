@@ -29,6 +29,10 @@ class Entropy(Protocol):
         """A password-reset token."""
         ...
 
+    def bearer_token(self, sequence: int) -> str:
+        """The `sequence`-th bearer token test mode issues since start or reset (1-based)."""
+        ...
+
     def salt(self) -> bytes: ...
 
     def cursor_key(self) -> bytes: ...
@@ -45,6 +49,9 @@ class RandomEntropy:
 
     def token(self) -> str:
         return "rst_" + secrets.token_urlsafe(32)
+
+    def bearer_token(self, sequence: int) -> str:
+        return "tok_" + secrets.token_urlsafe(32)
 
     def salt(self) -> bytes:
         return os.urandom(16)
@@ -74,6 +81,9 @@ class SeededEntropy:
     def token(self) -> str:
         with self._lock:
             return f"rst_{self._rng.getrandbits(128):032x}"
+
+    def bearer_token(self, sequence: int) -> str:
+        return f"tok_test_{sequence:04d}"
 
     def salt(self) -> bytes:
         with self._lock:

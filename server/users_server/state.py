@@ -16,6 +16,7 @@ from .passwords import PasswordResets
 from .schema import load_schema
 from .settings import Settings
 from .testmode import Faults
+from .tokens import CredentialStore
 from .user_bodies import UserBodies
 from .user_table import UserTable
 from .users import CREATE_DEFAULTS, User, UserStore
@@ -74,7 +75,8 @@ class ServerState:
         self.users = UserStore(self.db, table, self.clock, self.entropy, self.outbox)
         self.passwords = PasswordResets(self.db, self.clock, self.entropy, self.outbox)
         self.idempotency = Idempotency(self.db, self.schema.headers)
-        self.auth = Authenticator(self.credentials, self._seed_user)
+        self.tokens = CredentialStore(self.credentials, self.entropy)
+        self.auth = Authenticator(self.tokens.current, self._seed_user)
         self._seed_ids: dict[Seed, str] = {}
         cursor = self.schema.list_users.parameter("cursor")
         self._cursor_max_length = cursor.limits.max_length if cursor else None
@@ -99,12 +101,14 @@ class ServerState:
         return self.users.get(self._seed_ids[seed])
 
     def reset(self) -> None:
-        """Back to the state right after start: seeded users only, every counter at zero."""
+        """Back to the state right after start: seeded users and configured credentials
+        only, every counter at zero."""
         self.db.wipe()
         self.clock.reset()
         self.entropy.reset()
         self.outbox.clear()
         self.faults.clear()
+        self.tokens.reset()
         self._initialise()
 
     def close(self) -> None:

@@ -7,6 +7,9 @@
   deterministic counters and clock back to zero), so recordings start equal.
 * `GET /_test/outbox` shows the invitations and reset tokens "mailed".
 * `POST /_test/clock` moves the clock forward, e.g. past a token's expiry.
+* `POST /_test/tokens` issues another bearer token for a seeded user;
+  `/_test/tokens/revoke` and `/_test/tokens/rotate` end one (tokens.py), so
+  credential providers can be tested against tokens that stop working.
 
 None of these routes appear in any schema, and without test mode they are 404.
 """
@@ -24,6 +27,7 @@ from pydantic import Field
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .auth import Seed
 from .clock import format_instant, to_micros
 from .models import NotNull, RequestBody, parse_body
 from .problems import ApiError, problem_response
@@ -115,6 +119,15 @@ class ClockRequest(RequestBody):
     advance_seconds: Annotated[float, Field(ge=0, le=10 * 365 * 86400)]
 
 
+class TokenRequest(RequestBody):
+    # Names a seeded user (the one the configured token of that name belongs to).
+    role: Annotated[Seed, NotNull] = "owner"
+
+
+class TokenChange(RequestBody):
+    token: Annotated[str, Field(min_length=1, max_length=1000), NotNull]
+
+
 router = APIRouter(prefix=TEST_PREFIX, include_in_schema=False)
 
 
@@ -166,3 +179,33 @@ async def advance_clock(request: Request) -> JSONResponse:
     clock.advance(data.advance_seconds)
     now: dict[str, Any] = {"now": format_instant(to_micros(clock.now()))}
     return JSONResponse(now)
+
+
+def _not_accepted() -> ApiError:
+    return ApiError(404, "The server accepts no such bearer token (unknown, or revoked).")
+
+
+@router.post("/tokens")
+async def issue_token(request: Request) -> JSONResponse:
+    raw = await request.body()
+    # No body at all: the defaults, as `{}` (every field is optional).
+    data = parse_body(raw if raw.strip() else b"{}", TokenRequest)
+    token = _state(request).tokens.issue(data.role)
+    return JSONResponse({"token": token}, status_code=201)
+
+
+@router.post("/tokens/revoke")
+async def revoke_token(request: Request) -> Response:
+    data = parse_body(await request.body(), TokenChange)
+    if not _state(request).tokens.revoke(data.token):
+        raise _not_accepted()
+    return Response(status_code=204)
+
+
+@router.post("/tokens/rotate")
+async def rotate_token(request: Request) -> JSONResponse:
+    data = parse_body(await request.body(), TokenChange)
+    token = _state(request).tokens.rotate(data.token)
+    if token is None:
+        raise _not_accepted()
+    return JSONResponse({"token": token}, status_code=201)

@@ -120,6 +120,9 @@ async def production() -> AsyncIterator[httpx2.AsyncClient]:
         ("POST", "/_test/faults"),
         ("DELETE", "/_test/faults"),
         ("POST", "/_test/clock"),
+        ("POST", "/_test/tokens"),
+        ("POST", "/_test/tokens/revoke"),
+        ("POST", "/_test/tokens/rotate"),
     ],
 )
 async def test_no_test_routes_outside_test_mode(

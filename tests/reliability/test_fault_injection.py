@@ -18,6 +18,7 @@ must show the email at most once.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import random
 import uuid
@@ -354,18 +355,29 @@ def _assert_clean(ledger: Ledger, figures: dict[str, Any]) -> None:
     assert figures["retries"] >= figures["faults_total"] - figures["gave_up_with_an_sdk_error"]
 
 
+def _alternating_tokens(reference_server: str) -> Any:
+    """A credential provider that hands out two valid owner tokens in turn, so that
+    attempts of one call carry different Authorization headers."""
+    issued = httpx2.post(f"{reference_server}/_test/tokens", json={"role": "owner"})
+    tokens = itertools.cycle([OWNER_TOKEN, issued.json()["token"]])
+    return lambda: next(tokens)
+
+
+@pytest.mark.parametrize("credential", ["fixed token", "token provider"])
 def test_sync_client_under_faults(
     reference_server: str,
     caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture[str],
+    credential: str,
 ) -> None:
     caplog.set_level(logging.INFO, logger="users_sdk")
     domain = f"sync-{uuid.uuid4().hex[:8]}.fault.test"
     ledger = Ledger()
     workload = Workload(ledger, domain, SEED)
+    token = OWNER_TOKEN if credential == "fixed token" else _alternating_tokens(reference_server)
     with (
         FaultProxy(reference_server, rate=FAULT_RATE, seed=SEED, delay=DELAY) as proxy,
-        UsersClient(base_url=proxy.base_url, token=OWNER_TOKEN, timeout=TIMEOUT) as client,
+        UsersClient(base_url=proxy.base_url, token=token, timeout=TIMEOUT) as client,
     ):
         client._sleep = lambda seconds: None  # the backoff is tested elsewhere
         for _ in range(OPERATIONS):
@@ -375,7 +387,7 @@ def test_sync_client_under_faults(
             proxy.quiesce()
         ledger.reconcile(_final_listing(reference_server, domain), "final listing")
         figures = _report(
-            f"sync UsersClient, {OPERATIONS} operations at {FAULT_RATE:.0%} faults",
+            f"sync UsersClient ({credential}), {OPERATIONS} operations at {FAULT_RATE:.0%} faults",
             ledger,
             proxy,
             OPERATIONS,

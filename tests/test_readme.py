@@ -66,3 +66,7 @@ def test_readme_script_blocks_run_against_the_reference_server(tmp_path: Path) -
     assert "404" in out  # the NotFoundError example printed its status
     assert "email" in out  # the ValidationError example printed its field
     assert "someone changed carol first" in out
+    assert "provided token: owner" in out
+    assert "viewer: viewer" in out
+    assert "policy: owner" in out
+    assert re.search(r"users\.me attempt 1: 200, \d+ ms", out)

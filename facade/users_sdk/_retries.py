@@ -2,8 +2,9 @@
 
 Retried: connection errors, timeouts, and the statuses in RETRYABLE_STATUSES.
 The wait is exponential with jitter (0.5 s, doubling, at most 8 s), unless the
-server sent Retry-After (seconds or an HTTP date), which is honoured up to 60 s;
-a longer Retry-After is not waited for: the error is raised with it at once.
+server sent retry-after-ms (milliseconds) or Retry-After (seconds or an HTTP
+date), which is honoured up to 60 s; a longer one is not waited for: the error
+is raised with it at once.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import random
+import re
 import ssl
 
 import httpx2
@@ -69,7 +71,16 @@ def backoff_delay(
 
 
 def retry_after(headers: httpx2.Headers, now: datetime.datetime | None = None) -> float | None:
-    """Seconds the server asked us to wait (0 or more); None if it did not say."""
+    """Seconds the server asked us to wait (0 or more); None if it did not say.
+
+    `retry-after-ms` (milliseconds, a decimal number such as "1500" or "12.5";
+    openai-python and Fern's SDKs read it too) comes first; when it is missing
+    or not such a number (negative, "nan", a date), `Retry-After` (seconds or
+    an HTTP date) is read instead.
+    """
+    milliseconds = _retry_after_ms(headers.get("retry-after-ms"))
+    if milliseconds is not None:
+        return min(milliseconds / 1000.0, 1e9)
     value = headers.get("retry-after")
     if value is None:
         return None
@@ -89,6 +100,21 @@ def retry_after(headers: httpx2.Headers, now: datetime.datetime | None = None) -
     return min(max(seconds, 0.0), 1e9)  # inf would not fit a sleep
 
 
+# Digits with an optional fraction: no sign, exponent, "nan", "inf" or "1_000",
+# which float() would take.
+_MILLISECONDS = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+
+
+def _retry_after_ms(value: str | None) -> float | None:
+    """A retry-after-ms value as milliseconds; None if missing or not one."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not _MILLISECONDS.fullmatch(value):
+        return None
+    return float(value)  # 400 digits make inf, which retry_after caps
+
+
 def wait_before_retry(
     retry_number: int,
     response: httpx2.Response,
@@ -96,7 +122,8 @@ def wait_before_retry(
     max_delay: float = MAX_DELAY,
     max_retry_after: float = MAX_RETRY_AFTER,
 ) -> float | None:
-    """The wait before retrying after `response`: its Retry-After, else the backoff.
+    """The wait before retrying after `response`: its retry-after-ms or
+    Retry-After (see retry_after), else the backoff.
 
     None when the server asks for more than MAX_RETRY_AFTER: waiting that long
     inside a call would look like a hang, so the error is raised at once and

@@ -113,6 +113,11 @@ def test_a_throttle_waits_until_an_http_date() -> None:
     assert 3 < wait <= 5
 
 
+def test_a_throttle_waits_retry_after_ms_first() -> None:
+    error = status_error(429, **{"retry-after-ms": "1500", "retry-after": "9"})
+    assert retry_for(error, 1, 10) == 1.5
+
+
 def test_a_long_retry_after_is_capped() -> None:
     assert retry_for(status_error(429, **{"retry-after": "3600"}), 1, 10) == MAX_WAIT
 

@@ -114,6 +114,41 @@ def test_retry_after_of_exactly_60_seconds_is_waited_for(
     assert sleeps == [60.0]
 
 
+def test_retry_after_ms_is_the_wait_asked_of_the_client(
+    make_client: Any, sleeps: list[float]
+) -> None:
+    recorder = Recorder(
+        json_response(429, problem(429), **{"retry-after-ms": "1500", "retry-after": "9"}),
+        json_response(503, problem(503), **{"retry-after-ms": "nan", "retry-after": "2"}),
+        json_response(200, user_json()),
+    )
+    make_client(recorder).users.me()
+    assert sleeps == [1.5, 2.0]  # the milliseconds first; Retry-After when they are invalid
+
+
+def test_a_retry_after_ms_beyond_60_seconds_is_raised_at_once(
+    make_client: Any, sleeps: list[float]
+) -> None:
+    recorder = Recorder(json_response(429, problem(429), **{"retry-after-ms": "90000"}))
+    with pytest.raises(RateLimitError) as caught:
+        make_client(recorder).users.me()
+    assert caught.value.retry_after == 90.0
+    assert sleeps == []
+    assert len(recorder.requests) == 1
+
+
+@pytest.mark.anyio
+async def test_the_async_client_waits_retry_after_ms(
+    make_async_client: Any, sleeps: list[float]
+) -> None:
+    recorder = Recorder(
+        json_response(503, problem(503), **{"retry-after-ms": "250"}),
+        json_response(200, user_json()),
+    )
+    await make_async_client(recorder).users.me()
+    assert sleeps == [0.25]
+
+
 def test_a_huge_max_retries_does_not_overflow_the_backoff() -> None:
     assert _retries.backoff_delay(5000) <= _retries.MAX_DELAY
 
@@ -129,6 +164,45 @@ def test_retry_after_parsing(value: str, expected: float | None) -> None:
 def test_retry_after_http_date_in_the_past_means_now() -> None:
     past = "Wed, 21 Oct 2015 07:28:00 GMT"
     assert _retries.retry_after(httpx2.Headers({"retry-after": past})) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1500", 1.5), ("12.5", 0.0125), (" 250 ", 0.25), ("0", 0.0), (".5", 0.0005),
+        ("5.", 0.005), ("9" * 400, 1e9),
+    ],
+)  # fmt: skip
+def test_retry_after_ms_parsing(value: str, expected: float) -> None:
+    assert _retries.retry_after(httpx2.Headers({"retry-after-ms": value})) == expected
+
+
+def test_retry_after_ms_comes_before_retry_after() -> None:
+    headers = httpx2.Headers({"retry-after-ms": "1500", "retry-after": "9"})
+    assert _retries.retry_after(headers) == 1.5
+
+
+@pytest.mark.parametrize(
+    "value", ["", "soon", "-5", "+5", "nan", "inf", "1e3", "1_000", "1,5", "0x10"]
+)
+def test_an_invalid_retry_after_ms_falls_back_to_retry_after(value: str) -> None:
+    assert _retries.retry_after(httpx2.Headers({"retry-after-ms": value})) is None
+    both = httpx2.Headers({"retry-after-ms": value, "retry-after": "9"})
+    assert _retries.retry_after(both) == 9.0
+
+
+def test_retry_after_ms_is_capped_like_retry_after() -> None:
+    at_cap = httpx2.Response(503, headers={"retry-after-ms": "60000"})
+    beyond = httpx2.Response(503, headers={"retry-after-ms": "60000.5", "retry-after": "1"})
+    assert _retries.wait_before_retry(1, at_cap) == 60.0
+    assert _retries.wait_before_retry(1, beyond) is None  # raised at once, not Retry-After's 1 s
+
+
+def test_an_invalid_retry_after_ms_alone_means_the_backoff() -> None:
+    response = httpx2.Response(503, headers={"retry-after-ms": "soon"})
+    wait = _retries.wait_before_retry(1, response)
+    assert wait is not None
+    assert 0.375 <= wait <= 0.5
 
 
 def test_backoff_doubles_from_half_a_second_with_jitter_and_a_cap() -> None:

@@ -8,10 +8,10 @@ a row's `ticket()` says which limit it was sent under, and only a throttle
 under the current one counts.
 
 `retry_for()` says whether a failed attempt is tried again, and after how
-long: throttles (429, 503) after Retry-After (seconds or an HTTP date, at most
-MAX_WAIT), transient failures (connection errors, timeouts, 408, 500, 502,
-504) after an exponential backoff, a few times. Every retry reuses the row's
-Idempotency-Key, so none of them can create a second user.
+long: throttles (429, 503) after retry-after-ms or Retry-After (seconds or an
+HTTP date; at most MAX_WAIT), transient failures (connection errors, timeouts,
+408, 500, 502, 504) after an exponential backoff, a few times. Every retry
+reuses the row's Idempotency-Key, so none of them can create a second user.
 
 Nothing here does I/O, sleeps or locks; the clock is a parameter.
 """
@@ -92,9 +92,9 @@ class AdaptiveLimit:
 
 
 def throttle_wait(error: UsersAPIError, attempt: int = 1) -> float | None:
-    """For a 429 or 503: the wait the server asked for (Retry-After, seconds or
-    an HTTP date; else the backoff after attempt number `attempt`), at most
-    MAX_WAIT. None for other errors."""
+    """For a 429 or 503: the wait the server asked for (retry-after-ms or
+    Retry-After, see _retries.retry_after; else the backoff after attempt number
+    `attempt`), at most MAX_WAIT. None for other errors."""
     if not isinstance(error, APIStatusError) or error.status_code not in THROTTLE_STATUSES:
         return None
     asked = _retries.retry_after(error.response.headers)

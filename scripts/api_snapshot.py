@@ -68,6 +68,8 @@ def snapshot() -> str:
             lines += _members(value)
         elif typing.get_origin(value) is typing.Literal:
             lines.append(f"{name} = Literal{list(typing.get_args(value))}")
+        elif inspect.isfunction(value):  # its repr would hold its address
+            lines.append(f"def {name}{inspect.signature(value)}")
         else:
             lines.append(f"{name} = {value!r}")
     lines += _testing_module()

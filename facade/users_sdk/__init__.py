@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     )
     from ._middleware import RequestContext
     from ._pagination import AsyncPage, AsyncPaginator, SyncPage
+    from ._request_ids import last_request_id
     from ._response import APIResponse
     from ._retry_policy import RetryPolicy
     from ._types import NOT_GIVEN, NotGiven
@@ -110,6 +111,7 @@ __all__ = [
     "UsersClient",
     "ValidationError",
     "__version__",
+    "last_request_id",
 ]
 __all__ += _TYPES
 __all__ += _MODELS
@@ -151,6 +153,7 @@ _HOMES: Final[dict[str, tuple[str, ...]]] = {
     ),
     "._middleware": ("RequestContext",),
     "._pagination": ("AsyncPage", "AsyncPaginator", "SyncPage"),
+    "._request_ids": ("last_request_id",),
     "._response": ("APIResponse",),
     "._retry_policy": ("RetryPolicy",),
     "._types": ("NOT_GIVEN", "NotGiven"),

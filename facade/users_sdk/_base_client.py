@@ -13,7 +13,7 @@ from typing import Any, TypeAlias, TypeVar
 
 import httpx2
 
-from . import _lazy, _retries
+from . import _lazy, _request_ids, _retries
 from ._config import ClientSettings
 from ._error_mapping import error_for
 from ._exceptions import (
@@ -249,6 +249,7 @@ class BaseClient:
         self, response: httpx2.Response, prepared: PreparedRequest, retries_taken: int
     ) -> Any:
         """The parsed value of a 2xx answer (an APIResponse in raw mode), or the SDK error."""
+        _request_ids.remember(response)  # request id: see _request_ids
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d (%s, request_id=%s, retries=%d)",

@@ -54,6 +54,12 @@ class _Page(Generic[_T]):
         self._client = client
         self._request = request
 
+    @property
+    def request_id(self) -> str | None:
+        """The x-request-id of the response this page came from (None if it had none)."""
+        request_id: str | None = self.http_response.headers.get("x-request-id")
+        return request_id
+
     def has_next_page(self) -> bool:
         return self.next_cursor is not None
 

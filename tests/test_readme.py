@@ -70,3 +70,7 @@ def test_readme_script_blocks_run_against_the_reference_server(tmp_path: Path) -
     assert "viewer: viewer" in out
     assert "policy: owner" in out
     assert re.search(r"users\.me attempt 1: 200, \d+ ms", out)
+    assert re.search(r"page request id req_\S+ me request id req_\S+", out)  # Request ids
+    per_task = re.findall(r"@example\.com request id (req_\S+)", out)
+    assert per_task
+    assert len(set(per_task)) == len(per_task)  # each task saw its own call's id

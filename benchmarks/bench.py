@@ -70,6 +70,7 @@ FIGURE_IDS = (
     "plugin_import_vs_recording",
     "get_vs_httpx",
     "get_vs_generated",
+    "get_with_otel_noop",
     "get_vs_requests",
     "pagination_time",
     "pagination_time_models",

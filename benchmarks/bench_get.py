@@ -15,7 +15,7 @@ from harness import Config, Target, cpu, figure, interleaved, median, paired_rat
 from users_api_client import AuthenticatedClient
 from users_api_client.api.users import get_user
 from users_api_client.models import User
-from users_sdk import UsersClient
+from users_sdk import UsersClient, _tracing
 
 
 class OpenToCloseStyleClient:
@@ -54,6 +54,16 @@ def bench_get(config: Config, base_url: str) -> list[dict[str, Any]]:
     assert otc.get_user(USER_ID)["id"] == USER_ID
 
     def run_sdk() -> None:
+        # As without the [otel] extra: the send loop skips tracing. (This venv has
+        # opentelemetry for the tests; the next variant times it, with no SDK
+        # provider configured, as an application that installed it but exports nothing.)
+        _tracing._enabled = False
+        get = sdk.users.get
+        for _ in range(calls):
+            get(USER_ID)
+
+    def run_sdk_otel() -> None:
+        _tracing._enabled = _tracing._api_installed()
         get = sdk.users.get
         for _ in range(calls):
             get(USER_ID)
@@ -75,6 +85,7 @@ def bench_get(config: Config, base_url: str) -> list[dict[str, Any]]:
 
     variants = {
         "users_sdk": run_sdk,
+        "users_sdk_otel": run_sdk_otel,
         "httpx2": run_httpx,
         "generated": run_generated,
         "requests": run_requests,
@@ -88,6 +99,7 @@ def bench_get(config: Config, base_url: str) -> list[dict[str, Any]]:
     for closer in (sdk.close, raw.close, otc.close, generated.get_httpx_client().close):
         closer()
 
+    _tracing._enabled = None  # as it was: decided on first use
     sdk_cpu = cpu(samples["users_sdk"])
 
     def row(*, id: str, name: str, baseline: str, target: Target) -> dict[str, Any]:
@@ -120,6 +132,19 @@ def bench_get(config: Config, base_url: str) -> list[dict[str, Any]]:
             name="generated",
             baseline="generated get_user.sync_detailed (AuthenticatedClient)",
             target=("<=", 1.05),
+        ),
+        figure(
+            id="get_with_otel_noop",
+            title="one users.get() on a warm connection, client-side cost",
+            candidate="UsersClient.users.get() with opentelemetry-api installed, no SDK provider",
+            baseline="UsersClient.users.get() as without the [otel] extra",
+            measure="client CPU time per call",
+            value=paired_ratio(cpu(samples["users_sdk_otel"]), sdk_cpu),
+            target=None,
+            rounds=config.get_rounds,
+            calls_per_round=calls,
+            candidate_median_us=us(median(cpu(samples["users_sdk_otel"]))),
+            baseline_median_us=us(median(sdk_cpu)),
         ),
         row(
             id="get_vs_requests",

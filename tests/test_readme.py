@@ -69,6 +69,7 @@ def test_readme_script_blocks_run_against_the_reference_server(tmp_path: Path) -
     assert "provided token: owner" in out
     assert "viewer: viewer" in out
     assert "policy: owner" in out
+    assert "spans: ['GET /v1/users/me', 'users.me']" in out
     assert re.search(r"users\.me attempt 1: 200, \d+ ms", out)
     assert re.search(r"page request id req_\S+ me request id req_\S+", out)  # Request ids
     per_task = re.findall(r"@example\.com request id (req_\S+)", out)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from typing import Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import httpx2
 
@@ -29,7 +29,11 @@ from ._logging import logger, redact_credentials
 from ._middleware import RequestContext
 from ._prepare import PreparedRequest
 from ._response import finish
+from ._tracing import tracing_enabled
 from ._types import NotGiven
+
+if TYPE_CHECKING:
+    from ._tracing import OperationTrace
 
 _H = TypeVar("_H", httpx2.Client, httpx2.AsyncClient)
 _HTTP: TypeAlias = httpx2.Client | httpx2.AsyncClient | LegacyClient | LegacyAsyncClient
@@ -231,6 +235,20 @@ class BaseClient:
         attempts.asked_after_401 = True
         logger.info("401 with a provided credential: asking the provider again")
         return True
+
+    def _operation_trace(self, prepared: PreparedRequest) -> OperationTrace | None:
+        """The call's span, when OpenTelemetry is installed (the [otel] extra)."""
+        if not tracing_enabled():
+            return None
+        from ._tracing import OperationTrace
+
+        operation = prepared.operation
+        return OperationTrace(
+            operation.name if operation else f"request {prepared.method}",
+            prepared.method,
+            operation.path if operation else prepared.path,
+            self._settings.base_url,
+        )
 
     def _context(
         self, request: httpx2.Request, prepared: PreparedRequest, attempt: int

@@ -19,13 +19,14 @@ import httpx2
 
 from users_api_client.sdk.resources import AsyncResources, SyncResources
 
+from ._attempt import attempt, attempt_async
 from ._base_client import BaseClient, _Attempts, sleep_async
 from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientSettings, tls_verify
 from ._credentials import AsyncCredentialProvider, CredentialProvider
 from ._exceptions import APIConnectionError
 from ._http_clients import DefaultAsyncHttpx2Client, DefaultHttpx2Client
 from ._legacy_httpx import LegacyAsyncClient, LegacyClient, is_legacy_client, wrap, wrap_async
-from ._middleware import AsyncChain, Middleware, SyncChain
+from ._middleware import Middleware
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._prepare import PreparedRequest, prepare, prepare_raw
 from ._response import APIResponse, to_async_raw_response, to_raw_response
@@ -34,6 +35,8 @@ from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
     from users_api_client.sdk.call import Call
+
+    from ._tracing import OperationTrace
 
 __all__ = ["AsyncUsersClient", "UsersClient"]
 
@@ -186,6 +189,15 @@ class UsersClient(BaseClient, SyncResources):
         """
         self._check_open(self._http.is_closed)
         request = self._build_request(self._http, prepared)
+        trace = self._operation_trace(prepared)
+        if trace is None:
+            return self._send_with_retries(request, prepared, None)
+        with trace:
+            return self._send_with_retries(request, prepared, trace)
+
+    def _send_with_retries(
+        self, request: httpx2.Request, prepared: PreparedRequest, trace: OperationTrace | None
+    ) -> Any:
         attempts = _Attempts(self._max_retries_for(prepared))
         credential = self._settings.credential
         while True:
@@ -194,7 +206,7 @@ class UsersClient(BaseClient, SyncResources):
                 request.headers[credential.header] = credential.header_value(attempts.credential)
             attempts.number += 1
             try:
-                response = self._attempt(request, prepared, attempts.number)
+                response = attempt(self, request, prepared, attempts.number, trace)
             except APIConnectionError as error:
                 delay = self._next_retry_delay(request, attempts, error=error)
                 if delay is None:
@@ -212,22 +224,6 @@ class UsersClient(BaseClient, SyncResources):
             attempts.refreshed = None
             attempts.retries += 1
             self._sleep(delay)
-
-    def _attempt(
-        self, request: httpx2.Request, prepared: PreparedRequest, number: int
-    ) -> httpx2.Response:
-        """One attempt: through the middleware, if any, to the transport."""
-        middleware = self._settings.middleware
-        if not middleware:
-            return self._send_once(request)
-        chain = SyncChain(middleware, self._send_once, self._context(request, prepared, number))
-        return chain.run(0, request)
-
-    def _send_once(self, request: httpx2.Request) -> httpx2.Response:
-        try:
-            return self._http.send(request)
-        except (httpx2.HTTPError, httpx2.StreamError) as error:
-            raise self._transport_error(error, request) from error
 
 
 class AsyncUsersClient(BaseClient, AsyncResources):
@@ -356,6 +352,15 @@ class AsyncUsersClient(BaseClient, AsyncResources):
         """The async twin of UsersClient._execute."""
         self._check_open(self._http.is_closed)
         request = self._build_request(self._http, prepared)
+        trace = self._operation_trace(prepared)
+        if trace is None:
+            return await self._send_with_retries(request, prepared, None)
+        with trace:
+            return await self._send_with_retries(request, prepared, trace)
+
+    async def _send_with_retries(
+        self, request: httpx2.Request, prepared: PreparedRequest, trace: OperationTrace | None
+    ) -> Any:
         attempts = _Attempts(self._max_retries_for(prepared))
         credential = self._settings.credential
         while True:
@@ -364,7 +369,7 @@ class AsyncUsersClient(BaseClient, AsyncResources):
                 request.headers[credential.header] = credential.header_value(attempts.credential)
             attempts.number += 1
             try:
-                response = await self._attempt(request, prepared, attempts.number)
+                response = await attempt_async(self, request, prepared, attempts.number, trace)
             except APIConnectionError as error:
                 delay = self._next_retry_delay(request, attempts, error=error)
                 if delay is None:
@@ -382,18 +387,3 @@ class AsyncUsersClient(BaseClient, AsyncResources):
             attempts.refreshed = None
             attempts.retries += 1
             await self._sleep(delay)
-
-    async def _attempt(
-        self, request: httpx2.Request, prepared: PreparedRequest, number: int
-    ) -> httpx2.Response:
-        middleware = self._settings.middleware
-        if not middleware:
-            return await self._send_once(request)
-        chain = AsyncChain(middleware, self._send_once, self._context(request, prepared, number))
-        return await chain.run(0, request)
-
-    async def _send_once(self, request: httpx2.Request) -> httpx2.Response:
-        try:
-            return await self._http.send(request)
-        except (httpx2.HTTPError, httpx2.StreamError) as error:
-            raise self._transport_error(error, request) from error

@@ -32,8 +32,9 @@ def _seconds(name: str, value: object) -> float:
 
 
 class RetryPolicy:
-    """When to retry: the statuses, the longest backoff, the longest Retry-After
-    waited for, and an optional predicate (see the module docstring)."""
+    """When to retry: the statuses, the longest backoff, the longest wait the
+    server may ask for (Retry-After or retry-after-ms), and an optional
+    predicate (see the module docstring)."""
 
     __slots__ = ("max_delay", "max_retry_after", "should_retry", "statuses")
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
+import os
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -42,6 +43,7 @@ __all__ = ["AttemptTrace", "OperationTrace", "tracing_enabled"]
 # lets the global provider be set once per process; tests set this instead.
 _provider_override: TracerProvider | None = None
 
+TRACING_ENV = "USERS_SDK_TRACING"
 _enabled: bool | None = None
 _tracer_cache: tuple[TracerProvider | None, Tracer] | None = None
 
@@ -49,11 +51,14 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def tracing_enabled() -> bool:
-    """True if opentelemetry (the API package) can be imported. Checked once per
-    process, lazily, without importing opentelemetry; later calls read a global."""
+    """True if opentelemetry (the API package) can be imported, unless
+    USERS_SDK_TRACING=off (an application that has the package, pulled in by
+    another, and exports nothing saves the no-op spans' ~8 µs a call). Checked
+    once per process, lazily, without importing opentelemetry; later calls read a global."""
     global _enabled
     if _enabled is None:
-        _enabled = _api_installed()
+        switched_off = os.environ.get(TRACING_ENV, "").strip().lower() in {"0", "off", "false"}
+        _enabled = not switched_off and _api_installed()
     return _enabled
 
 

@@ -29,6 +29,7 @@ FIGURES: dict[str, str | None] = {
     "plugin_import_vs_recording": None,
     "get_vs_httpx": "<= 1.1",
     "get_vs_generated": "<= 1.05",
+    "get_with_otel_noop": None,
     "get_vs_requests": "< 1",
     "pagination_time": "<= 1",
     "pagination_time_models": None,

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,3 +24,23 @@ def project_root() -> Path:
 def anyio_backend() -> str:
     # The SDK's async client is tested under asyncio (what most users run).
     return "asyncio"
+
+
+@pytest.fixture
+def span_exporter(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """An in-memory OpenTelemetry exporter receiving the SDK's spans for this test.
+
+    Set through `_tracing._provider_override`, a fresh provider per test: OTel
+    lets the global provider be set once per process, so no test sets it."""
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from users_sdk import _tracing
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    monkeypatch.setattr(_tracing, "_provider_override", provider)
+    yield exporter
+    provider.shutdown()

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx2
 import pytest
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from users_sdk import AsyncUsersClient, NotFoundError, RequestContext, UsersClient, _tracing
@@ -20,16 +17,6 @@ from users_sdk import AsyncUsersClient, NotFoundError, RequestContext, UsersClie
 from .conftest import OWNER_TOKEN
 
 PASSWORD = "a-long-passphrase-9173"
-
-
-@pytest.fixture
-def exporter(monkeypatch: pytest.MonkeyPatch) -> Iterator[InMemorySpanExporter]:
-    memory = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(memory))
-    monkeypatch.setattr(_tracing, "_provider_override", provider)
-    yield memory
-    provider.shutdown()
 
 
 def everything_in(spans: Any) -> str:
@@ -50,7 +37,7 @@ def everything_in(spans: Any) -> str:
 
 
 def test_a_create_under_503s_gives_one_operation_span_and_a_child_per_attempt(
-    reference_server: str, exporter: InMemorySpanExporter
+    reference_server: str, span_exporter: InMemorySpanExporter
 ) -> None:
     email = f"traced-{uuid.uuid4().hex[:8]}@example.com"
     sent: list[str] = []
@@ -68,7 +55,7 @@ def test_a_create_under_503s_gives_one_operation_span_and_a_child_per_attempt(
         client.users.create(email=email)
         with pytest.raises(NotFoundError):
             client.users.get("usr_missing")
-    spans = exporter.get_finished_spans()
+    spans = span_exporter.get_finished_spans()
     operations = [s for s in spans if s.name == "users.create"]
     assert len(operations) == 1
     operation = operations[0]
@@ -94,13 +81,13 @@ def test_a_create_under_503s_gives_one_operation_span_and_a_child_per_attempt(
 
 @pytest.mark.anyio
 async def test_the_async_client_traces_a_password_reset_without_its_secrets(
-    reference_server: str, exporter: InMemorySpanExporter
+    reference_server: str, span_exporter: InMemorySpanExporter
 ) -> None:
     async with AsyncUsersClient(base_url=reference_server, token=OWNER_TOKEN) as client:
         await client.users.reset_password("nobody@example.com")
         with pytest.raises(Exception):  # noqa: B017, PT011 (the status does not matter here)
             await client.users.set_password("rst_not_a_real_token", PASSWORD)
-    shown = everything_in(exporter.get_finished_spans())
+    shown = everything_in(span_exporter.get_finished_spans())
     assert "users.reset_password" in shown
     assert "users.set_password" in shown
     for secret in (OWNER_TOKEN, PASSWORD, "rst_not_a_real_token", "nobody@example.com"):
@@ -108,7 +95,7 @@ async def test_the_async_client_traces_a_password_reset_without_its_secrets(
 
 
 def test_users_sdk_tracing_off_makes_no_span(
-    reference_server: str, exporter: InMemorySpanExporter, monkeypatch: pytest.MonkeyPatch
+    reference_server: str, span_exporter: InMemorySpanExporter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("USERS_SDK_TRACING", "off")
     monkeypatch.setattr(_tracing, "_enabled", None)  # decided again, from the variable
@@ -122,5 +109,5 @@ def test_users_sdk_tracing_off_makes_no_span(
         base_url=reference_server, token=OWNER_TOKEN, middleware=[keep_traceparent]
     ) as client:
         client.users.me()
-    assert exporter.get_finished_spans() == ()
+    assert span_exporter.get_finished_spans() == ()
     assert seen == [None]

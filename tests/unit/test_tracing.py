@@ -10,13 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Iterator
 
 import httpx2
 import pytest
 from opentelemetry import context, trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -33,16 +31,6 @@ RESET_TOKEN = "rst_9f8e7d6c5b4a"
 TRACEPARENT = re.compile(r"00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}")
 
 
-@pytest.fixture
-def exporter(monkeypatch: pytest.MonkeyPatch) -> Iterator[InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    monkeypatch.setattr(_tracing, "_provider_override", provider)
-    yield exporter
-    provider.shutdown()
-
-
 def create_request() -> httpx2.Request:
     return httpx2.Request(
         "POST",
@@ -56,16 +44,16 @@ def answer(request: httpx2.Request, status: int, request_id: str) -> httpx2.Resp
     return httpx2.Response(status, headers={"x-request-id": request_id}, request=request)
 
 
-def spans(exporter: InMemorySpanExporter) -> dict[str, list[ReadableSpan]]:
+def spans(span_exporter: InMemorySpanExporter) -> dict[str, list[ReadableSpan]]:
     """The finished spans by name, each list in start order."""
     found: dict[str, list[ReadableSpan]] = {}
-    for span in sorted(exporter.get_finished_spans(), key=lambda s: s.start_time or 0):
+    for span in sorted(span_exporter.get_finished_spans(), key=lambda s: s.start_time or 0):
         found.setdefault(span.name, []).append(span)
     return found
 
 
 def test_one_operation_span_and_a_client_span_per_attempt(
-    exporter: InMemorySpanExporter,
+    span_exporter: InMemorySpanExporter,
 ) -> None:
     request = create_request()
     with OperationTrace("users.create", "post", "/v1/users", BASE_URL) as operation:
@@ -74,7 +62,7 @@ def test_one_operation_span_and_a_client_span_per_attempt(
         with operation.attempt(request, 2) as attempt:
             attempt.response(answer(request, 201, "req_2"))
 
-    found = spans(exporter)
+    found = spans(span_exporter)
     assert sorted(found) == ["POST /v1/users", "users.create"]
     [op] = found["users.create"]
     first, second = found["POST /v1/users"]
@@ -118,14 +106,16 @@ def test_one_operation_span_and_a_client_span_per_attempt(
     assert second.status.status_code is StatusCode.UNSET
 
 
-def test_each_attempt_injects_its_own_valid_traceparent(exporter: InMemorySpanExporter) -> None:
+def test_each_attempt_injects_its_own_valid_traceparent(
+    span_exporter: InMemorySpanExporter,
+) -> None:
     request = create_request()
     injected = []
     with OperationTrace("users.create", "POST", "/v1/users", BASE_URL) as operation:
         for number in (1, 2):
             with operation.attempt(request, number):
                 injected.append(request.headers.get_list("traceparent"))
-    attempts = spans(exporter)["POST /v1/users"]
+    attempts = spans(span_exporter)["POST /v1/users"]
     assert len(attempts) == 2
     for values, span in zip(injected, attempts, strict=True):
         [value] = values  # replaced, not appended, on a retry
@@ -142,7 +132,9 @@ def test_each_attempt_injects_its_own_valid_traceparent(exporter: InMemorySpanEx
     assert request.headers["authorization"] == f"Bearer {TOKEN}"
 
 
-def test_a_caller_trace_is_continued_with_its_tracestate(exporter: InMemorySpanExporter) -> None:
+def test_a_caller_trace_is_continued_with_its_tracestate(
+    span_exporter: InMemorySpanExporter,
+) -> None:
     caller = trace.SpanContext(
         trace_id=0x0AF7651916CD43DD8448EB211C80319C,
         span_id=0xB7AD6B7169203331,
@@ -160,7 +152,7 @@ def test_a_caller_trace_is_continued_with_its_tracestate(exporter: InMemorySpanE
             pass
     finally:
         context.detach(token)
-    [op] = spans(exporter)["users.get"]
+    [op] = spans(span_exporter)["users.get"]
     assert op.parent is not None
     assert op.parent.span_id == caller.span_id
     assert op.context.trace_id == caller.trace_id
@@ -168,7 +160,9 @@ def test_a_caller_trace_is_continued_with_its_tracestate(exporter: InMemorySpanE
     assert request.headers["traceparent"].split("-")[1] == f"{caller.trace_id:032x}"
 
 
-def test_the_spans_are_current_inside_and_restored_after(exporter: InMemorySpanExporter) -> None:
+def test_the_spans_are_current_inside_and_restored_after(
+    span_exporter: InMemorySpanExporter,
+) -> None:
     request = create_request()
     before = trace.get_current_span()
     with OperationTrace("users.create", "POST", "/v1/users", BASE_URL) as operation:
@@ -180,16 +174,16 @@ def test_the_spans_are_current_inside_and_restored_after(exporter: InMemorySpanE
     assert after_attempt is in_operation
     assert (
         in_operation.get_span_context().span_id
-        == spans(exporter)["users.create"][0].context.span_id
+        == spans(span_exporter)["users.create"][0].context.span_id
     )
     assert (
         in_attempt.get_span_context().span_id
-        == spans(exporter)["POST /v1/users"][0].context.span_id
+        == spans(span_exporter)["POST /v1/users"][0].context.span_id
     )
 
 
 def test_an_exception_is_its_class_name_and_an_error_status(
-    exporter: InMemorySpanExporter,
+    span_exporter: InMemorySpanExporter,
 ) -> None:
     request = create_request()
     with (
@@ -198,7 +192,7 @@ def test_an_exception_is_its_class_name_and_an_error_status(
         operation.attempt(request, 1),
     ):
         raise httpx2.ConnectError(f"cannot reach {EMAIL} with {PASSWORD}", request=request)
-    found = spans(exporter)
+    found = spans(span_exporter)
     for span in (found["users.create"][0], found["POST /v1/users"][0]):
         assert span.attributes is not None
         assert span.attributes["error.type"] == "ConnectError"
@@ -209,7 +203,7 @@ def test_an_exception_is_its_class_name_and_an_error_status(
 
 
 def test_an_exception_raised_from_a_status_keeps_the_status_as_error_type(
-    exporter: InMemorySpanExporter,
+    span_exporter: InMemorySpanExporter,
 ) -> None:
     class NotFoundError(Exception):
         pass
@@ -225,7 +219,7 @@ def test_an_exception_raised_from_a_status_keeps_the_status_as_error_type(
 
     with pytest.raises(NotFoundError):
         get()
-    found = spans(exporter)
+    found = spans(span_exporter)
     [op], [http] = found["users.get"], found["GET /v1/users/{user_id}"]
     assert http.attributes is not None
     assert http.attributes["error.type"] == "404"
@@ -245,17 +239,17 @@ def test_an_exception_raised_from_a_status_keeps_the_status_as_error_type(
     ],
 )
 def test_server_address_and_port_come_from_the_base_url(
-    exporter: InMemorySpanExporter, base_url: str, address: str, port: int
+    span_exporter: InMemorySpanExporter, base_url: str, address: str, port: int
 ) -> None:
     with OperationTrace("users.list", "GET", "/v1/users", base_url):
         pass
-    [op] = spans(exporter)["users.list"]
+    [op] = spans(span_exporter)["users.list"]
     assert op.attributes is not None
     assert (op.attributes["server.address"], op.attributes["server.port"]) == (address, port)
     assert "hunter2" not in op.to_json()
 
 
-def test_no_secret_reaches_any_span(exporter: InMemorySpanExporter) -> None:
+def test_no_secret_reaches_any_span(span_exporter: InMemorySpanExporter) -> None:
     secrets = [TOKEN, EMAIL, "x%40y.com", PASSWORD, RESET_TOKEN, "usr_0001"]
     echoed = json.dumps({"detail": f"bad {PASSWORD} {RESET_TOKEN} for {EMAIL}", "auth": TOKEN})
     base_url = f"http://svc:{PASSWORD}@127.0.0.1:8000"
@@ -295,7 +289,7 @@ def test_no_secret_reaches_any_span(exporter: InMemorySpanExporter) -> None:
     with pytest.raises(RuntimeError):
         complete_reset()
 
-    finished = exporter.get_finished_spans()
+    finished = span_exporter.get_finished_spans()
     assert len(finished) == 5
     for span in finished:
         everything = "\n".join(
@@ -313,7 +307,7 @@ def test_no_secret_reaches_any_span(exporter: InMemorySpanExporter) -> None:
 
 
 def test_concurrent_async_operations_each_parent_their_own_attempts(
-    exporter: InMemorySpanExporter,
+    span_exporter: InMemorySpanExporter,
 ) -> None:
     async def call(name: str) -> None:
         request = httpx2.Request("GET", f"{BASE_URL}/v1/users/{name}")
@@ -327,7 +321,7 @@ def test_concurrent_async_operations_each_parent_their_own_attempts(
         await asyncio.gather(call("a"), call("b"))
 
     asyncio.run(main())
-    found = spans(exporter)
+    found = spans(span_exporter)
     ops = {span.name: span for name in ("a", "b") for span in found[name]}
     attempts = found["GET /v1/users/{user_id}"]
     assert len(attempts) == 4
@@ -342,7 +336,7 @@ def test_concurrent_async_operations_each_parent_their_own_attempts(
         assert op.attributes["users_sdk.retry_count"] == 1
 
 
-def test_the_tracer_follows_the_provider_override(exporter: InMemorySpanExporter) -> None:
+def test_the_tracer_follows_the_provider_override(span_exporter: InMemorySpanExporter) -> None:
     api = _tracing._load()
     first = _tracing._tracer(api)
     assert _tracing._tracer(api) is first  # cached

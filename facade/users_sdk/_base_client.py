@@ -51,16 +51,25 @@ class BaseClient:
     # headers: requests then carry no headers of their own, and httpx2 does not
     # merge the same few headers again on every request.
     _http_has_default_headers: bool = False
+    # The headers the httpx2 client adds to every request by itself (those of the
+    # client that made it), and those of them a with_options() client must drop:
+    # a derived client with another credential must not send the first one's.
+    _http_header_names: frozenset[str] = frozenset()
+    _stale_header_names: tuple[str, ...] = ()
 
     def _configure(self, settings: ClientSettings) -> None:
         self._settings = settings
         self._default_headers = settings.default_headers()
 
     def _derive_headers_from(self, parent: BaseClient) -> None:
-        """For with_options(): reuse the shared httpx2 client's headers when they match."""
+        """For with_options(): reuse the shared httpx2 client's headers when they match,
+        and never send one of them this client does not have (another credential)."""
         self._http_has_default_headers = (
             parent._http_has_default_headers and self._default_headers == parent._default_headers
         )
+        self._http_header_names = parent._http_header_names
+        own = {name.lower() for name in self._default_headers}
+        self._stale_header_names = tuple(sorted(self._http_header_names - own))
 
     @property
     def base_url(self) -> str:
@@ -136,6 +145,8 @@ class BaseClient:
                 headers=self._headers_for(prepared),
                 timeout=timeout,
             )
+            for name in self._stale_header_names:
+                request.headers.pop(name, None)
             if "x-api-key" in request.headers and type(request.headers) is httpx2.Headers:
                 # The request outlives the call (error.response.request,
                 # APIResponse.http_response.request): its repr must not show the key.

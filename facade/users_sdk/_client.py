@@ -88,6 +88,7 @@ class UsersClient(BaseClient, SyncResources):
                 verify=tls_verify(verify), headers=self._default_headers
             )
             self._http_has_default_headers = True
+            self._http_header_names = frozenset(name.lower() for name in self._default_headers)
         elif is_legacy_client(http_client):
             self._http = wrap(http_client)
         else:
@@ -262,6 +263,7 @@ class AsyncUsersClient(BaseClient, AsyncResources):
                 verify=tls_verify(verify), headers=self._default_headers
             )
             self._http_has_default_headers = True
+            self._http_header_names = frozenset(name.lower() for name in self._default_headers)
         elif is_legacy_client(http_client):
             self._http = wrap_async(http_client)
         else:

@@ -14,6 +14,8 @@ import pytest
 
 from users_sdk import AsyncUsersClient, AuthenticationError, RequestContext, UsersClient
 
+from .conftest import OWNER_TOKEN
+
 
 class Vault:
     """Where an application's provider reads its token; the rotation writes it."""
@@ -103,3 +105,24 @@ async def test_the_async_client_follows_a_rotation_with_an_async_provider(
             rotate(admin, vault)
             assert (await client.users.me()).role == "owner"
     assert vault.reads == 2  # no 401 on the way: the provider already had the new one
+
+
+def test_with_options_switches_credential_kind_without_sending_the_first_one(
+    reference_server: str,
+) -> None:
+    sent: list[httpx2.Headers] = []
+
+    def keep_headers(request: httpx2.Request, call_next: Any, context: RequestContext) -> Any:
+        sent.append(request.headers.copy())
+        return call_next(request)
+
+    with UsersClient(base_url=reference_server, token=OWNER_TOKEN) as owner:
+        viewer = owner.with_options(api_key="viewer-key", middleware=[keep_headers])
+        provided = viewer.with_options(api_key=None, token=lambda: "viewer-token")
+        assert viewer.users.me().role == "viewer"
+        assert provided.users.me().role == "viewer"
+        assert owner.users.me().role == "owner"
+    assert "authorization" not in sent[0]
+    assert sent[0]["x-api-key"] == "viewer-key"
+    assert "x-api-key" not in sent[1]
+    assert sent[1]["authorization"] == "Bearer viewer-token"

@@ -145,6 +145,14 @@ def _provoke_every_error(users: Any) -> list[UsersAPIError]:
     for credential in ({"token": TOKEN, "api_key": API_KEY}, {"token": TOKEN + "\n"}):
         collect(lambda credential=credential: UsersClient(base_url="http://u.test", **credential))  # type: ignore[misc]
     collect(lambda: UsersClient(base_url=f"http://me:{TOKEN}@users.test", token=TOKEN))
+    # A provider whose value is not a credential, and one whose own error quotes it.
+    with_provider = users._client.with_options(token=lambda: f" {TOKEN}\n")
+    collect(lambda: with_provider.users.me())
+
+    def leaky_provider() -> str:
+        raise RuntimeError(f"refresh failed for {TOKEN} / {API_KEY}")
+
+    collect(lambda: users._client.with_options(api_key=leaky_provider).users.me())
     collect(lambda: UsersClient(base_url="http://users.test", token=TOKEN, verify="/nonexistent"))
     return errors
 

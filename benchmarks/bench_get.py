@@ -99,7 +99,7 @@ def bench_get(config: Config, base_url: str) -> list[dict[str, Any]]:
     for closer in (sdk.close, raw.close, otc.close, generated.get_httpx_client().close):
         closer()
 
-    _tracing._enabled = None  # as it was: decided on first use
+    _tracing._enabled = None  # decided again on first use (USERS_SDK_TRACING: off)
     sdk_cpu = cpu(samples["users_sdk"])
 
     def row(*, id: str, name: str, baseline: str, target: Target) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from harness import Config, figure, median, ms, paired_ratio, rotated, spread
 
-from users_sdk import _cassette_check
+from users_sdk.testing import _cassette_check
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITE = ("tests/integration/test_users.py", "tests/integration/test_listing.py",

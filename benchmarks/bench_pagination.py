@@ -18,7 +18,7 @@ from harness import MB, Config, cpu, figure, interleaved, median, ms, paired_rat
 
 from users_api_client.models import User
 from users_sdk import UsersClient
-from users_sdk import _models as adapter
+from users_sdk import _parsing as adapter
 
 
 def _pass_through(item: Any) -> Any:

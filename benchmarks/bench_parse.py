@@ -37,7 +37,7 @@ from users_api_client import models as generated_models
 from users_api_client.models import User
 from users_api_client.sdk.operations import LIST_USERS
 from users_api_client.types import UNSET
-from users_sdk import _models as adapter
+from users_sdk import _parsing as adapter
 
 # ---- the peers' models: UserPage and User of openapi.yaml -------------------------
 #

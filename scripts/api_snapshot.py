@@ -18,6 +18,7 @@ import inspect
 import sys
 import typing
 from pathlib import Path
+from typing import Any
 
 SNAPSHOT = Path(__file__).resolve().parent.parent / "tests" / "guards" / "public_api.txt"
 DUNDERS = {"__init__", "__iter__", "__aiter__", "__await__", "__enter__", "__aenter__"}
@@ -37,8 +38,32 @@ def _members(cls: type) -> list[str]:
             lines.append(f"    {name}: property")
         elif inspect.isfunction(member):
             prefix = "async def" if inspect.iscoroutinefunction(member) else "def"
-            lines.append(f"    {prefix} {name}{inspect.signature(member)}")
+            lines.append(f"    {prefix} {name}{_signature(member)}")
     return lines
+
+
+class _SortedSet:
+    """A set default shown sorted: a set's own repr follows its hash table, and a
+    frozenset constant read back from a .pyc can list colliding members in
+    another order than the source did."""
+
+    def __init__(self, members: frozenset[Any] | set[Any]) -> None:
+        self._text = f"{type(members).__name__}({{{', '.join(map(repr, sorted(members)))}}})"
+
+    def __repr__(self) -> str:
+        return self._text
+
+
+def _signature(function: object) -> inspect.Signature:
+    signature = inspect.signature(function)  # type: ignore[arg-type]
+    return signature.replace(
+        parameters=[
+            parameter.replace(default=_SortedSet(parameter.default))
+            if isinstance(parameter.default, set | frozenset)
+            else parameter
+            for parameter in signature.parameters.values()
+        ]
+    )
 
 
 def _annotation(value: object) -> str:
@@ -47,9 +72,9 @@ def _annotation(value: object) -> str:
 
 def snapshot() -> str:
     import users_sdk
-    from users_sdk import _spec
+    from users_sdk import _request_facts
 
-    from_spec = {*_spec.MODELS, *_spec.TYPES}
+    from_spec = {*_request_facts.MODELS, *_request_facts.TYPES}
     lines = [
         "# users_sdk public API (version-independent). Regenerate: make api-snapshot",
         "# Not listed: the names generated from openapi.yaml (models, enums, TypedDicts).",
@@ -69,7 +94,7 @@ def snapshot() -> str:
         elif typing.get_origin(value) is typing.Literal:
             lines.append(f"{name} = Literal{list(typing.get_args(value))}")
         elif inspect.isfunction(value):  # its repr would hold its address
-            lines.append(f"def {name}{inspect.signature(value)}")
+            lines.append(f"def {name}{_signature(value)}")
         else:
             lines.append(f"{name} = {value!r}")
     lines += _testing_module()
@@ -89,7 +114,7 @@ def _submodule(name: str) -> list[str]:
         value = inspect.unwrap(getattr(module, member))  # functools.cache keeps __wrapped__
         if inspect.isfunction(value):
             keyword = "async def" if inspect.iscoroutinefunction(value) else "def"
-            lines.append(f"    {keyword} {member}{inspect.signature(value)}")
+            lines.append(f"    {keyword} {member}{_signature(value)}")
         elif inspect.isclass(value):
             bases = ", ".join(b.__name__ for b in value.__bases__)
             lines.append(f"    class {member}({bases})")
@@ -106,7 +131,7 @@ def _testing_module() -> list[str]:
     for name in sorted(testing.__all__):
         value = getattr(testing, name)
         if inspect.isfunction(value):
-            lines.append(f"    def {name}{inspect.signature(value)}")
+            lines.append(f"    def {name}{_signature(value)}")
         else:
             lines.append(f"    {name} = {value!r}")
     lines += [

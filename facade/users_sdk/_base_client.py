@@ -297,9 +297,9 @@ class BaseClient:
         """A 2xx answer by the shape its operation gives: nothing, a model or a page."""
         operation = prepared.operation
         if operation is None:
-            return _lazy.models.parse_cast(prepared.cast_to, response)
+            return _lazy.parsing.parse_cast(prepared.cast_to, response)
         if operation.page is not None:
-            items, next_cursor, previous_cursor = _lazy.models.parse_page(operation.page, response)
+            items, next_cursor, previous_cursor = _lazy.parsing.parse_page(operation.page, response)
             return self._page_class(
                 items, cursor=prepared.cursor, next_cursor=next_cursor,
                 previous_cursor=previous_cursor, http_response=response,
@@ -307,7 +307,7 @@ class BaseClient:
             )  # fmt: skip
         if operation.response is None:
             return None
-        return _lazy.models.parse_model(operation.response, response)
+        return _lazy.parsing.parse_model(operation.response, response)
 
 
 async def sleep_async(seconds: float) -> None:

@@ -17,11 +17,11 @@ from . import _retries
 from ._credentials import CredentialInput, credential_from
 from ._environment import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
 from ._exceptions import ConfigurationError
+from ._input.values import brief
 from ._legacy_httpx import as_httpx2_timeout
 from ._middleware import Middleware, checked_middleware
 from ._retry_policy import RetryPolicy, checked_retry_policy
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
-from ._validation import brief
 from ._version import __version__
 
 __all__ = [

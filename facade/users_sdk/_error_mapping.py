@@ -24,7 +24,7 @@ def error_for(response: httpx2.Response) -> Exception:
             body=_body_of(response),
         )
     body = _body_of(response)
-    problem = _lazy.models.parse_problem(body)
+    problem = _lazy.parsing.parse_problem(body)
     error_class = status_error_class(status)
     if error_class is RateLimitError:
         return RateLimitError(

@@ -2,7 +2,7 @@
 imported, else the standard library.
 
 Most responses never get here: they match the spec and msgspec decodes them
-straight into models (`_models.py`). The rest (a field or enum value the spec
+straight into models (`_parsing.py`). The rest (a field or enum value the spec
 does not know, a malformed body, an error document) are decoded here, by
 msgspec in about half the time of `json.loads`. msgspec is a dependency on
 CPython, where it ships wheels for every platform; elsewhere (PyPy, or an

@@ -1,6 +1,6 @@
 """Modules the SDK loads on first use, not with `import users_sdk`.
 
-`_lazy.models` (the response parsers, with the generated attrs models and
+`_lazy.parsing` (the response parsers, with the generated attrs models and
 attrs), `_lazy.exports` (the generated models users_sdk re-exports),
 `_lazy.params` (the spec's enums and TypedDicts users_sdk re-exports) and
 `_lazy.anyio` (only async retries sleep) each cost milliseconds that a script
@@ -20,14 +20,14 @@ if TYPE_CHECKING:
     from users_api_client.sdk import exports as exports
     from users_api_client.sdk import params as params
 
-    from . import _models as models
+    from . import _parsing as parsing
 
-__all__ = ["anyio", "exports", "models", "params"]
+__all__ = ["anyio", "exports", "params", "parsing"]
 
 _MODULES = {
     "anyio": "anyio",
     "exports": "users_api_client.sdk.exports",
-    "models": "users_sdk._models",
+    "parsing": "users_sdk._parsing",
     "params": "users_api_client.sdk.params",
 }
 

@@ -20,10 +20,10 @@ from urllib.parse import quote
 
 import httpx2
 
-from . import _payloads
-from . import _validation as check
 from ._config import checked_timeout
 from ._exceptions import ConfigurationError, InvalidArgumentError, InvalidArgumentTypeError
+from ._input import fields as _fields
+from ._input import values as check
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ def _path(operation: Operation, values: tuple[Any, ...]) -> str:
 def _query(
     operation: Operation, given: Mapping[str, Any] | None, extra: Mapping[str, Any] | None
 ) -> dict[str, Any] | None:
-    query = _payloads.query(operation.id, operation.query or {}, given) if given else {}
+    query = _fields.query(operation.id, operation.query or {}, given) if given else {}
     for name, tidy in _QUERY_TIDY.items():
         if isinstance(query.get(name), str):
             query[name] = tidy(query[name])
@@ -204,7 +204,7 @@ def _body(
         payload: dict[str, Any] | None = None
     else:
         given = {k: v for k, v in fields.items() if v is not NOT_GIVEN} if fields else {}
-        payload = _payloads.body(str(operation.body), operation.fields, body, given)
+        payload = _fields.body(str(operation.body), operation.fields, body, given)
     if extra:
         # Fields this SDK does not know yet: sent as given, unchecked.
         payload = {**(payload or {}), **check.mapping("extra_body", extra)}

@@ -4,8 +4,8 @@ for a value of that kind, and what the facade and the CLI do with one.
 `spec.py` gives every field, parameter and array item a kind from this
 registry (by its JSON type and string format); the renderers read the entry
 instead of branching on the kind; `params.py` carries each kind's local
-facts (`KINDS`) to the facade, whose `_payloads.py` maps a check's name to a
-function of `_validation.py`, and to the CLI, which takes its metavar.
+facts (`KINDS`) to the facade, whose `_input/fields.py` maps a check's name to a
+function of `_input/values.py`, and to the CLI, which takes its metavar.
 
 Adding a kind of string (a `format`) is one entry in `KINDS` below, plus the
 facade check it names if that check is new. The kinds whose facts depend on
@@ -40,7 +40,7 @@ class FieldKind:
     #: The type a caller may pass (render_params: TypedDicts, method parameters).
     annotation: str | None = None
     #: The facade's check of a value in a request body: a name that
-    #: users_sdk._payloads maps to a function of users_sdk._validation.
+    #: users_sdk._input.fields maps to a function of users_sdk._input.values.
     check: str | None = None
     #: The check of a query parameter, when it differs from `check`.
     query_check: str | None = None
@@ -126,7 +126,7 @@ KINDS: dict[str, FieldKind] = {
             json_check="type({v}) is str", struct_type="Literal[{values}]", self_contained=False,
         ),
         FieldKind(
-            # Of text or enum values (users_sdk._payloads: other items, any list).
+            # Of text or enum values (users_sdk._input.fields: other items, any list).
             LIST, annotation="Sequence[{items}]", check="string_list", query_check="one_or_many",
             json_types="list", json_check="type({v}) is list", struct_type="list[{items}]",
             self_contained=False,

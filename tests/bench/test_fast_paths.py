@@ -26,7 +26,7 @@ from users_api_client.models import Invitation, User
 from users_api_client.sdk.builders import INVITATION, USER
 from users_api_client.sdk.operations import LIST_USERS
 from users_sdk import AsyncUsersClient, UnexpectedResponseError, UsersClient
-from users_sdk import _models as adapter
+from users_sdk import _parsing as adapter
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))

@@ -19,8 +19,8 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
 from users_sdk import openapi
-from users_sdk._cassette_check import exchange_from_file, mismatches
-from users_sdk._cassette_contract import Contract, Exchange
+from users_sdk.testing._cassette_check import exchange_from_file, mismatches
+from users_sdk.testing._cassette_contract import Contract, Exchange
 
 ROOT = Path(__file__).resolve().parents[2]
 IGNORED = ("/_test/",)
@@ -226,7 +226,7 @@ def test_agrees_with_openapi_core_on_every_field(exchange: Exchange) -> None:
 
 
 def test_a_recording_mismatch_quotes_no_credential(monkeypatch: pytest.MonkeyPatch) -> None:
-    from users_sdk import _scrub
+    from users_sdk.testing import _scrub
 
     secret = "tok_live_secret_0123456789"
     monkeypatch.setattr(_scrub, "recorded_origins", {"http://127.0.0.1:5555"})

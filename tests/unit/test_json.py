@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from users_sdk import _json, _models
+from users_sdk import _json, _parsing
 
 ROOT = Path(__file__).resolve().parents[2]
 TRICKY = [
@@ -48,7 +48,7 @@ def test_errors_are_the_standard_librarys(body: bytes) -> None:
 def test_msgspec_decodes_here() -> None:
     """The suite runs with msgspec installed, as a default install on CPython has it."""
     assert _json.DECODER.startswith("msgspec ")
-    assert _models.structs is not None
+    assert _parsing.structs is not None
 
 
 @pytest.mark.slow
@@ -67,7 +67,7 @@ def test_without_msgspec_the_parsing_suites_pass_on_the_fallbacks(tmp_path: Path
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
     probe = subprocess.run(
         [sys.executable, "-c",
-         "from users_sdk import _json, _models; print(_json.DECODER, _models.structs)"],
+         "from users_sdk import _json, _parsing; print(_json.DECODER, _parsing.structs)"],
         capture_output=True, text=True, check=True, env=env,
     )  # fmt: skip
     assert probe.stdout.strip() == "json (the standard library) None"

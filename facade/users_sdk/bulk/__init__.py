@@ -21,14 +21,14 @@ Not imported by `import users_sdk`: `from users_sdk import bulk` loads it.
 
 Modules: `_keys` (the keys), `_limiter` (the adaptive limit and the retry
 rules), `_rows` (one row, as steps, for both drivers), `_threads` and `_tasks`
-(the sync and async drivers), `_export`, `_results`, `_options`.
+(the sync and async drivers), `_export`, `_results`, `_arguments`, `_run`.
 """
 
 from __future__ import annotations
 
+from ._arguments import DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, MAX_CONCURRENCY
 from ._export import async_export_pages, async_export_users, export_pages, export_users
 from ._keys import idempotency_key_for
-from ._options import DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, MAX_CONCURRENCY
 from ._results import ExportPage, ImportProgress, ImportSummary, RowResult, RowStatus
 from ._tasks import async_import_users
 from ._threads import import_users

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Unpack
 from .._client import AsyncUsersClient, UsersClient
 from .._exceptions import InvalidArgumentTypeError
 from .._pagination import AsyncPaginator, SyncPage
-from .._spec import LIST_USERS_QUERY, ListUsersParams
-from ._options import checked_client
+from .._request_facts import LIST_USERS_QUERY, ListUsersParams
+from ._arguments import checked_client
 from ._results import ExportPage
 
 if TYPE_CHECKING:

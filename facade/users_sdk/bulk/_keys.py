@@ -19,8 +19,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from .. import _validation as check
 from .._exceptions import InvalidArgumentError, InvalidArgumentTypeError
+from .._input import values as check
 
 __all__ = ["checked_import_id", "idempotency_key_for", "invite_key_for"]
 

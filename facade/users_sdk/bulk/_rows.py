@@ -13,9 +13,9 @@ from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, cast
 
-from .. import _validation as check
 from .._exceptions import InvalidArgumentError, InvalidArgumentTypeError, UsersAPIError
-from .._spec import CREATE_USER_BODY
+from .._input import values as check
+from .._request_facts import CREATE_USER_BODY
 from ._keys import idempotency_key_for, invite_key_for
 from ._limiter import retry_for, throttle_wait
 from ._results import RowResult, RowStatus

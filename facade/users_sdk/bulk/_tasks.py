@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 from .. import _lazy
 from .._client import AsyncUsersClient
 from .._exceptions import UsersAPIError
-from ._options import DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, ImportRun, checked_client
-from ._options import checked_rows as _checked_rows
+from ._arguments import DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, checked_client
+from ._arguments import checked_rows as _checked_rows
 from ._results import ImportProgress, ImportSummary, RowResult
 from ._rows import Create, Invite, Outcome, Wait
+from ._run import ImportRun
 
 if TYPE_CHECKING:
     import anyio

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from .._client import UsersClient
 from .._exceptions import UsersAPIError
-from ._options import DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, ImportRun, checked_client
-from ._options import checked_rows as _checked_rows
+from ._arguments import DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, checked_client
+from ._arguments import checked_rows as _checked_rows
 from ._results import ImportProgress, ImportSummary, RowResult
 from ._rows import Create, Invite, Outcome, Wait
+from ._run import ImportRun
 
 if TYPE_CHECKING:
     from .._response import APIResponse

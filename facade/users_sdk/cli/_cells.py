@@ -11,8 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .._spec import Kind
-from .._validation import brief
+from .._input.values import brief
+from .._request_facts import Kind
 
 __all__ = ["OMIT", "CellError", "from_text", "json_object", "to_text"]
 

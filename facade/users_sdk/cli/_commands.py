@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .._records import to_record
-from .._spec import (
+from .._request_facts import (
     CREATE_USER_BODY,
     LIST_USERS_QUERY,
     UPDATE_USER_BODY,

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, TextIO
 
-from .._spec import CREATE_USER_BODY
+from .._request_facts import CREATE_USER_BODY
 from . import _cells
 from ._errors import UsageError
 from ._output import RecordWriter

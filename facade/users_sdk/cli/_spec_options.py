@@ -2,7 +2,7 @@
 
 The spec is the only list: the filters of `users list`, the field flags of
 `users create` and `users update`, the names `--clear` accepts and the
-choices of every enum come from `users_sdk._spec` (the kind, nullability and
+choices of every enum come from `users_sdk._request_facts` (the kind, nullability and
 bounds of each field and parameter) and the generated TypedDicts (the enum
 values, through their Literal annotations). A field, filter or enum value the
 spec gains is an option here after `make generate`, with no edit.
@@ -26,7 +26,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from .._spec import KINDS, Kind
+from .._request_facts import KINDS, Kind
 from . import _cells
 from ._errors import UsageError
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import users_sdk
 
 from .. import _records
-from .._spec import TYPES
+from .._request_facts import TYPES
 
 if TYPE_CHECKING:
     from users_api_client.sdk.builders import Shape

@@ -51,15 +51,17 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .. import _scrub
-from .._scrub import PLACEHOLDER_BASE_URL
-from . import _loopback  # captures socket.connect before any test can block it
+from . import (
+    _loopback,  # captures socket.connect before any test can block it
+    _scrub,
+)
 from ._clients import REPLAY_TOKEN
 from ._ledger import CassetteLedger
+from ._scrub import PLACEHOLDER_BASE_URL
 
 if TYPE_CHECKING:
     from .. import AsyncUsersClient, UsersClient
-    from .._testing_server import UsersApiServer
+    from ._server import UsersApiServer
 
 __all__ = [
     "PLACEHOLDER_BASE_URL",
@@ -105,7 +107,7 @@ def body_matcher(live: Any, recorded: Any) -> None:
 def __getattr__(name: str) -> Any:
     # What only a Users API test needs loads on first use, not with the plugin.
     if name == "UsersApiServer":
-        from .._testing_server import UsersApiServer
+        from ._server import UsersApiServer
 
         return UsersApiServer
     raise AttributeError(f"module 'users_sdk.testing' has no attribute {name!r}")
@@ -186,7 +188,7 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
-    from .._scrub import DEFAULT_RULES
+    from ._scrub import DEFAULT_RULES
     from ._settings import scrub_rules
     from ._vcr_adapter import adapt
 
@@ -297,7 +299,7 @@ def users_sdk_vcr_config() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def _users_sdk_running_server() -> Iterator[UsersApiServer]:
-    from .._testing_server import running_server
+    from ._server import running_server
 
     # One server for the session: a reset gives each test an empty database in
     # milliseconds, where a new server would take a second.

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from .. import _cassette_check
-from .._scrub import is_users_api
 from .._version import __version__
+from . import _cassette_check
 from ._ledger import CassetteLedger
+from ._scrub import is_users_api
 from ._settings import check_mode
 
 __all__ = ["check_interactions", "fail_on_unplayed", "report_lines"]
@@ -70,7 +70,7 @@ def fail_on_unplayed(config: pytest.Config, cassette: Any) -> None:
 
 
 def report_lines(config: pytest.Config, ledger: CassetteLedger) -> Iterable[str]:
-    from .._cassette_report import render, scan
+    from ._report import render, scan
 
     entries = scan(
         ledger.folders(config.getini("users_sdk_cassette_dirs")),

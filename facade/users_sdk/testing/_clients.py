@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .. import _scrub
 from .._environment import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
-from .._scrub import PLACEHOLDER_BASE_URL
+from . import _scrub
+from ._scrub import PLACEHOLDER_BASE_URL
 
 if TYPE_CHECKING:
     from .. import AsyncUsersClient, UsersClient
-    from .._testing_server import UsersApiServer
+    from ._server import UsersApiServer
 
 __all__ = ["REPLAY_TOKEN", "ClientPlan", "async_client", "plan_for", "serve_fresh", "sync_client"]
 
@@ -55,7 +55,7 @@ def _live_options(request: pytest.FixtureRequest) -> dict[str, Any]:
             value for value in (os.environ.get(TOKEN_ENV), os.environ.get(API_KEY_ENV)) if value
         )
         return {}  # the client reads the same variables
-    from .._testing_server import server_available
+    from ._server import server_available
 
     if not server_available():
         pytest.fail(
@@ -71,7 +71,7 @@ def plan_for(request: pytest.FixtureRequest, fixture: str) -> ClientPlan:
     """Replay or record, by the test's cassette (see the module docstring)."""
     if request.node.get_closest_marker("vcr") is None:
         # No cassette asked for: the in-process reference server, never the network.
-        from .._testing_server import server_available
+        from ._server import server_available
 
         if not server_available():
             pytest.fail(_NO_CASSETTE.format(fixture=fixture), pytrace=False)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from .._scrub import DEFAULT_RULES, ScrubRules
+from ._scrub import DEFAULT_RULES, ScrubRules
 
 __all__ = ["CHECK_MODES", "check_mode", "scrub_rules"]
 

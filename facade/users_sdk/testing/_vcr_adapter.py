@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .._scrub import DEFAULT_RULES, ScrubRules, is_users_api, scrub_body, scrub_cassette, scrub_uri
+from ._scrub import DEFAULT_RULES, ScrubRules, is_users_api, scrub_body, scrub_cassette, scrub_uri
 
 __all__ = ["BodyMatcher", "adapt"]
 

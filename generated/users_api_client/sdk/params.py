@@ -33,7 +33,7 @@ class Kind(NamedTuple):
 
 class KindFacts(NamedTuple):
     """What the facade does with a value of one kind: the name of its check in a
-    body and in a query (users_sdk._payloads maps it to a function), and what
+    body and in a query (users_sdk._input.fields maps it to a function), and what
     the CLI shows for it (None: its own default)."""
 
     check: str

@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..openapi import load_spec
 from . import _scrub
 from ._cassette_contract import Contract, Exchange
 from ._scrub import is_users_api
-from .openapi import load_spec
 
 __all__ = [
     "Mismatch",

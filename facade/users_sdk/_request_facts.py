@@ -1,5 +1,5 @@
 """What `make generate` wrote about the requests of openapi.yaml, as the
-facade uses it (the response side is in `_models.py`).
+facade uses it (the response side is in `_parsing.py`).
 
 Cheap to import: these generated modules import nothing but the standard
 library. Still not loaded by `import users_sdk` alone (which reads the names

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import _validation as check
-from ._exceptions import InvalidArgumentError, InvalidArgumentTypeError
-from ._spec import KINDS, Kind
+from .._exceptions import InvalidArgumentError, InvalidArgumentTypeError
+from .._request_facts import KINDS, Kind
+from . import values as check
 
 _Check = Callable[[str, Any], Any]
 

@@ -1,6 +1,6 @@
 """Responses into the generated models: the response side of the facade.
 
-Loaded on first use (`_lazy.models`), not with `import users_sdk`: it brings in
+Loaded on first use (`_lazy.parsing`), not with `import users_sdk`: it brings in
 the generated attrs models and attrs.
 
 Nearly every response matches the spec exactly: msgspec decodes it straight

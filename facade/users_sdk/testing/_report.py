@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..openapi import read_yaml
 from ._cassette_check import Mismatch, exchange_from_file, mismatches
 from ._scrub import SDK_AGENT
-from .openapi import read_yaml
 
 __all__ = ["CassetteEntry", "render", "scan"]
 

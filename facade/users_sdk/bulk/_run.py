@@ -1,92 +1,26 @@
-"""The arguments of an import, checked before the first row is read; and the
-run state both drivers share (the limit, the tally, the callbacks)."""
+"""The run state both import drivers share: the settings checked once, the
+adaptive limit, the tally, the callbacks, and the rule for an error that
+stops the whole import."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sized
+from collections.abc import Callable, Sized
 from dataclasses import dataclass
-from typing import Any
 
-from .. import _validation as check
 from .._exceptions import (
     APIConnectionError,
     AuthenticationError,
-    InvalidArgumentError,
-    InvalidArgumentTypeError,
     PermissionDeniedError,
     UsersAPIError,
 )
+from .._input import values as check
+from ._arguments import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, callback, positive
 from ._keys import checked_import_id
 from ._limiter import AdaptiveLimit
 from ._results import ImportProgress, ImportSummary, RowResult, Tally
 from ._rows import Pace, RowJob, import_row
 
-__all__ = [
-    "DEFAULT_CONCURRENCY",
-    "DEFAULT_MAX_ATTEMPTS",
-    "MAX_CONCURRENCY",
-    "ImportRun",
-    "checked_client",
-    "checked_rows",
-]
-
-DEFAULT_CONCURRENCY = 8
-# The SDK's connection pool holds 100 connections; more rows in flight would
-# only wait for one.
-MAX_CONCURRENCY = 100
-# Attempts per call (create, invite) before a throttled row is given up as failed.
-# Generous on purpose: the rows in flight share a storm's 429s unevenly (with
-# ten, one row of a 40-answer storm sometimes met more and failed), and
-# riding a storm out is the point of an import. Transient failures give up
-# after three retries whatever this says.
-DEFAULT_MAX_ATTEMPTS = 100
-
-
-def checked_client(client: object, expected: type, name: str, twin: str) -> None:
-    """A UsersClient for the sync functions, an AsyncUsersClient for the async ones."""
-    if isinstance(client, expected):
-        return
-    given = type(client).__name__
-    if given in {"UsersClient", "AsyncUsersClient"}:
-        advice = f"; {twin}() takes {_a(given)}"
-    else:
-        advice = f": make one with {expected.__name__}(base_url=..., token=...)"
-    raise InvalidArgumentTypeError(f"{name}() takes {_a(expected.__name__)}, not {given}{advice}")
-
-
-def _a(name: str) -> str:
-    return f"an {name}" if name.startswith("Async") else f"a {name}"
-
-
-def checked_rows(rows: object, name: str, *, may_be_async: bool = False) -> None:
-    if isinstance(rows, Mapping):
-        raise InvalidArgumentTypeError(
-            f"{name}() takes an iterable of rows (one mapping per user), not one mapping; "
-            "wrap a single row in a list"
-        )
-    if isinstance(rows, str | bytes) or not (
-        isinstance(rows, Iterable) or (may_be_async and isinstance(rows, AsyncIterable))
-    ):
-        kinds = "an iterable or async iterable" if may_be_async else "an iterable"
-        raise InvalidArgumentTypeError(
-            f"rows must be {kinds} of mappings (a list, a generator, csv.DictReader), "
-            f"not {type(rows).__name__}"
-        )
-
-
-def _callback(name: str, value: object) -> Callable[[Any], object] | None:
-    if value is not None and not callable(value):
-        raise InvalidArgumentTypeError(
-            f"{name} must be a function taking one argument, or None; not {check.brief(value)}"
-        )
-    return value
-
-
-def _positive(name: str, value: object, maximum: int, advice: str) -> int:
-    number = check.integer(name, value)
-    if not 1 <= number <= maximum:
-        raise InvalidArgumentError(f"{name} must be from 1 to {maximum}, not {number}; {advice}")
-    return number
+__all__ = ["ImportRun"]
 
 
 @dataclass
@@ -123,13 +57,13 @@ class ImportRun:
         return cls(
             import_id=checked_import_id(import_id),
             invite=check.boolean("invite", invite),
-            max_attempts=_positive(
+            max_attempts=positive(
                 "max_attempts", max_attempts, 100, "it counts the attempts of each call"
             ),
-            limit=AdaptiveLimit(_positive("concurrency", concurrency, MAX_CONCURRENCY, advice)),
+            limit=AdaptiveLimit(positive("concurrency", concurrency, MAX_CONCURRENCY, advice)),
             tally=Tally(total),
-            on_progress=_callback("on_progress", on_progress),
-            on_result=_callback("on_result", on_result),
+            on_progress=callback("on_progress", on_progress),
+            on_result=callback("on_result", on_result),
         )
 
     def job(self, index: int, row: object, pace: Pace) -> RowJob:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ._environment import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
+from .._environment import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
 
 PLACEHOLDER_BASE_URL = "http://users-api.test"
 STABLE_DATE = "Thu, 01 Jan 2026 00:00:00 GMT"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from ._json import loads
+from .._json import loads
 from ._schema_check import Check, Problem, SchemaCompiler
 from ._scrub import PLACEHOLDER_VALUE
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._exceptions import ConfigurationError
+from .._exceptions import ConfigurationError
 
 __all__ = ["UsersApiServer", "running_server", "server_available"]
 
@@ -67,3 +67,7 @@ def running_server() -> Iterator[UsersApiServer]:
         yield UsersApiServer(
             running.base_url, settings.owner_token, settings.owner_api_key, running.state
         )
+
+
+# Its public home: what repr(), help() and the API snapshot show.
+UsersApiServer.__module__ = "users_sdk.testing"

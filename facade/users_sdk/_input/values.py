@@ -12,7 +12,7 @@ import uuid as _uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ._exceptions import InvalidArgumentError, InvalidArgumentTypeError
+from .._exceptions import InvalidArgumentError, InvalidArgumentTypeError
 
 # Characters that would let an id step out of its path segment or corrupt the line.
 _FORBIDDEN_ID_CHARACTERS = frozenset("/\\?#") | {chr(c) for c in range(0x20)} | {"\x7f"}

@@ -35,9 +35,8 @@ def _imports(path: Path, package: str) -> list[str]:
                 base = str(node.module)
             else:
                 parts = package.split(".")
-                base = ".".join(parts[: len(parts) - node.level + 1] + [node.module or ""]).strip(
-                    "."
-                )
+                parent = parts[: len(parts) - node.level + 1]
+                base = ".".join([*parent, node.module or ""]).strip(".")
             found += [base, *(f"{base}.{alias.name}" for alias in node.names)]
     return found
 

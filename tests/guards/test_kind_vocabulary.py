@@ -16,19 +16,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from users_api_client.sdk.params import KINDS as GENERATED_KINDS
 from users_sdk.testing._cassette_contract import field_kind
+
+from .test_spec_surface import SPEC as DOCUMENT
+from .test_spec_surface import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 from sdk_codegen.kinds import KINDS  # noqa: E402
 from sdk_codegen.spec import Spec, Value  # noqa: E402
 
-SPEC_PATH = ROOT / "openapi.yaml"
-SPEC = Spec.load(SPEC_PATH)
-DOCUMENT: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+SPEC = Spec.load(ROOT / "openapi.yaml")
 
 
 def _word(value: Value) -> str:
@@ -42,20 +42,11 @@ def _parameter_schema(operation_id: str, location: str, name: str) -> dict[str, 
             if not isinstance(operation, dict) or operation.get("operationId") != operation_id:
                 continue
             for raw in [*path_item.get("parameters", []), *operation.get("parameters", [])]:
-                parameter = _resolved(raw)
+                parameter = resolve(raw)
                 if (parameter["in"], parameter["name"]) == (location, name):
-                    schema = _resolved(parameter["schema"])
-                    return _resolved(schema["items"]) if schema.get("type") == "array" else schema
+                    schema = resolve(parameter["schema"])
+                    return resolve(schema["items"]) if schema.get("type") == "array" else schema
     raise LookupError(f"{operation_id}: no {location} parameter {name!r}")
-
-
-def _resolved(node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target: Any = DOCUMENT
-        for step in node["$ref"].removeprefix("#/").split("/"):
-            target = target[step]
-        node = target
-    return node
 
 
 def test_the_generated_vocabulary_is_the_registry() -> None:

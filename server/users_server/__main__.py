@@ -20,8 +20,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from .background import base_url, bind_socket, uvicorn_config
-from .schema import Operation
 from .settings import Settings
+from .spec import Operation
 from .unimplemented import unimplemented_operations
 
 _ENV_PREFIX = "USERS_SERVER_"
@@ -63,7 +63,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         "--spec",
         type=Path,
         default=_env("SPEC") or None,
-        help="the openapi.yaml to read the users' fields from (default: users-sdk's own)",
+        help="the openapi.yaml to read the users' fields from (default: the one installed with it)",
     )
     parser.add_argument(
         "--deterministic",

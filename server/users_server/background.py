@@ -18,8 +18,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from .app import create_app
-from .schema import Operation
 from .settings import Settings
+from .spec import Operation
 from .state import ServerState
 from .unimplemented import unimplemented_operations
 

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal, cast
 from pydantic import AfterValidator, Field, create_model
 
 from .models import NotNull, RequestBody, check_email
-from .schema import Limits, Property, SpecError
+from .spec import Limits, Property, SpecError
 
 # Subscripted with values computed at run time, which type checkers cannot follow.
 _Annotated = cast(Any, Annotated)

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from .db import Database
 from .headers import bounded_header
 from .problems import ApiError
-from .schema import Limits
+from .spec import Limits
 
 # The response headers that are part of the result (X-Request-ID is per call).
 _STORED_HEADERS = ("content-type", "location", "etag")

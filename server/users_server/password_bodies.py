@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .body_models import body_model
 from .models import RequestBody
-from .schema import ApiSchema
+from .spec import ApiSchema
 
 
 @dataclass(frozen=True)

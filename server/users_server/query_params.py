@@ -29,7 +29,7 @@ from starlette.responses import Response
 
 from .body_models import enum_type, scalar_type
 from .models import check_email
-from .schema import Limits, Property, QueryParameters, SpecError
+from .spec import Limits, Property, QueryParameters, SpecError
 
 Endpoint = Callable[..., Awaitable[Response]]
 # Subscripted with values computed at run time, which type checkers cannot follow.

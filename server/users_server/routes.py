@@ -26,7 +26,7 @@ from .user_bodies import changes
 from .users import User
 
 if TYPE_CHECKING:
-    from .schema import ApiSchema
+    from .spec import ApiSchema
     from .state import ServerState
 
 router = APIRouter()

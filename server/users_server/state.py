@@ -13,8 +13,8 @@ from .idempotency import Idempotency
 from .outbox import Outbox
 from .password_bodies import PasswordBodies
 from .passwords import PasswordResets
-from .schema import load_schema
 from .settings import Settings
+from .spec import load_schema
 from .testmode import Faults
 from .tokens import CredentialStore
 from .user_bodies import UserBodies

@@ -30,7 +30,7 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import Receive, Scope, Send
 
 from .problems import ApiError
-from .schema import ApiSchema, Operation
+from .spec import ApiSchema, Operation
 
 _PARAMETER = re.compile(r"\{[^{}/]*\}")
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from .body_models import body_model
 from .models import RequestBody
-from .schema import ApiSchema
+from .spec import ApiSchema
 
 
 @dataclass(frozen=True)

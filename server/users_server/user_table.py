@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .clock import format_instant
-from .schema import Kind, Property, SpecError
+from .spec import Kind, Property, SpecError
 
 TABLE = "users"
 PRIMARY_KEY = "id"

@@ -9,7 +9,7 @@ test_unimplemented.py checks them on a spec ahead of the server.
 
 from __future__ import annotations
 
-from users_server.schema import Operation
+from users_server.spec import Operation
 
 
 def not_implemented_report(unimplemented: tuple[Operation, ...]) -> str:

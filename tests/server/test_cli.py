@@ -12,7 +12,7 @@ import httpx2
 import pytest
 from users_server import Settings
 from users_server.__main__ import banner, parse_args
-from users_server.schema import Operation
+from users_server.spec import Operation
 
 SERVER_DIR = Path(__file__).resolve().parents[2] / "server"
 

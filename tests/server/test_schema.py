@@ -13,13 +13,14 @@ import yaml
 from users_server import Settings, create_app
 from users_server.__main__ import main, parse_args
 from users_server.background import run_server
-from users_server.schema import DEFAULT_SPEC, Limits, SpecError, load_schema
+from users_server.spec import Limits, SpecError, load_schema, locate_spec, location
 from users_server.user_table import UserTable
 
 from .helpers import OWNER
 
 Edit = Callable[[dict[str, Any]], None]
-ORIGINAL = yaml.safe_load(DEFAULT_SPEC.read_text(encoding="utf-8"))
+REPOSITORY_SPEC = Path(__file__).resolve().parents[2] / "openapi.yaml"
+ORIGINAL = yaml.safe_load(REPOSITORY_SPEC.read_text(encoding="utf-8"))
 
 
 def write_spec(path: Path, edit: Edit) -> Path:
@@ -45,7 +46,7 @@ def test_the_repository_spec() -> None:
     """What the loader reads from the spec: these fields at least (a superset,
     so that an additive change of the spec needs no edit here)."""
     schema = load_schema()
-    assert schema.path == DEFAULT_SPEC
+    assert schema.path == REPOSITORY_SPEC
     read = [(f.name, f.kind, f.nullable, f.required) for f in schema.user]
     assert [field for field in read if field[0] in KNOWN_USER_FIELDS] == [
         ("id", "text", False, True),
@@ -251,3 +252,25 @@ def test_the_spec_flag_and_variable(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_missing_spec_stops_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--port", "0", "--spec", str(tmp_path / "missing.yaml")]) == 2
     assert "cannot start: cannot read the spec" in capsys.readouterr().err
+
+
+def test_a_checkout_serves_the_repository_spec() -> None:
+    """Found as a file above server/, with no import of users_sdk (which starts this server)."""
+    assert locate_spec() == REPOSITORY_SPEC
+
+
+def test_a_wheel_serves_the_spec_installed_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    installed = tmp_path / "site-packages" / "users_sdk" / "openapi.yaml"
+    installed.parent.mkdir(parents=True)
+    installed.write_text("openapi: 3.1.0\n", encoding="utf-8")
+    monkeypatch.setattr(location, "CANDIDATES", (installed, REPOSITORY_SPEC))
+    assert locate_spec() == installed
+
+
+def test_no_spec_to_find_names_the_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(location, "CANDIDATES", (tmp_path / "a.yaml", tmp_path / "b.yaml"))
+    with pytest.raises(SpecError, match="--spec or USERS_SERVER_SPEC") as raised:
+        load_schema()
+    assert str(tmp_path / "a.yaml") in str(raised.value)

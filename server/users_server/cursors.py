@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .db import Database
+from .errors import ApiError
 from .listing import SqlValue
-from .problems import ApiError
 
 Direction = Literal["next", "prev"]
 _SIGNATURE_BYTES = 16

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from starlette.datastructures import Headers
 
-from .problems import FieldError, validation_error
+from .errors import FieldError, validation_error
 from .spec import Limits
 
 

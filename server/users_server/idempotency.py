@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .db import Database
+from .errors import ApiError
 from .headers import bounded_header
-from .problems import ApiError
 from .spec import Limits
 
 # The response headers that are part of the result (X-Request-ID is per call).

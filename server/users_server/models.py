@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
 
-from .problems import FieldError, field_errors, validation_error
+from .errors import FieldError, validation_error
+from .problems import field_errors
 
 # RFC 5321/5322 in the common, unquoted form: a dot-atom local part and a
 # domain of at least two LDH labels. ASCII only: `format: email`, not `idn-email`.

@@ -7,9 +7,9 @@ from datetime import timedelta
 from .clock import Clock, format_instant, to_micros
 from .db import Database
 from .entropy import Entropy
+from .errors import ApiError
 from .hashing import hash_password, token_digest
 from .outbox import Message, Outbox
-from .problems import ApiError
 
 RESET_TOKEN_LIFETIME = timedelta(hours=1)
 

@@ -17,10 +17,10 @@ from starlette.responses import Response
 
 from .auth import Principal
 from .clock import parse_instant
+from .errors import ApiError, FieldError, validation_error
 from .headers import bounded_header
 from .listing import Filters, fingerprint, parse_sort
 from .models import parse_body
-from .problems import ApiError, FieldError, validation_error
 from .query_params import declare_query
 from .user_bodies import changes
 from .users import User

@@ -29,8 +29,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .auth import Seed
 from .clock import format_instant, to_micros
+from .errors import ApiError
 from .models import NotNull, RequestBody, parse_body
-from .problems import ApiError, problem_response
+from .problems import problem_response
 
 if TYPE_CHECKING:
     from .state import ServerState

@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Match
 from starlette.types import Receive, Scope, Send
 
-from .problems import ApiError
+from .errors import ApiError
 from .spec import ApiSchema, Operation
 
 _PARAMETER = re.compile(r"\{[^{}/]*\}")

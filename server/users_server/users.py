@@ -17,9 +17,9 @@ from .clock import Clock, format_instant, to_micros
 from .cursors import Position
 from .db import Database
 from .entropy import Entropy
+from .errors import ApiError
 from .listing import Filters, SortKey, SqlValue, key_columns, keyset, order_by
 from .outbox import Message, Outbox
-from .problems import ApiError
 from .user_table import UserTable, quote
 
 INVITATION_LIFETIME = timedelta(days=7)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .clock import Clock
+from .support.clock import Clock
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx2
 import pytest
 from users_server import Settings
-from users_server.__main__ import banner, parse_args
+from users_server.command import banner, parse_args
 from users_server.spec import Operation
 
 SERVER_DIR = Path(__file__).resolve().parents[2] / "server"
@@ -113,7 +113,7 @@ def test_serves_until_sigterm(tmp_path: Path) -> None:
 
 
 def test_file_database_keeps_users_and_cursors(tmp_path: Path) -> None:
-    from users_server.background import run_server
+    from users_server import run_server
 
     settings = Settings(port=0, database=str(tmp_path / "users.db"))
     headers = {"Authorization": "Bearer owner-token"}
@@ -131,7 +131,7 @@ def test_file_database_keeps_users_and_cursors(tmp_path: Path) -> None:
 
 
 def test_unusable_credentials_stop_the_start(capsys: pytest.CaptureFixture[str]) -> None:
-    from users_server.__main__ import main
+    from users_server.command import main
 
     assert main(["--port", "0", "--owner-token", "same", "--viewer-token", "same"]) == 2
     assert "must differ" in capsys.readouterr().err

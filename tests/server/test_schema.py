@@ -10,11 +10,10 @@ from typing import Any
 import httpx2
 import pytest
 import yaml
-from users_server import Settings, create_app
-from users_server.__main__ import main, parse_args
-from users_server.background import run_server
+from users_server import Settings, create_app, run_server
+from users_server.command import main, parse_args
 from users_server.spec import Limits, SpecError, load_schema, locate_spec, location
-from users_server.user_table import UserTable
+from users_server.store.user_table import UserTable
 
 from .helpers import OWNER
 

@@ -23,8 +23,7 @@ from typing import Any
 import httpx2
 import pytest
 import yaml
-from users_server import Settings
-from users_server.background import RunningServer, serve_in_thread
+from users_server import RunningServer, Settings, serve_in_thread
 from users_server.spec import Operation, locate_spec
 
 from .helpers import OWNER, OWNER_ID, VIEWER, assert_problem

@@ -18,8 +18,8 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from .clock import format_instant
-from .spec import Kind, Property, SpecError
+from ..spec import Kind, Property, SpecError
+from ..support.clock import format_instant
 
 TABLE = "users"
 PRIMARY_KEY = "id"

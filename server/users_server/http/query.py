@@ -27,9 +27,8 @@ from fastapi import Query
 from pydantic import AfterValidator
 from starlette.responses import Response
 
-from .body_models import enum_type, scalar_type
-from .models import check_email
-from .spec import Limits, Property, QueryParameters, SpecError
+from ..spec import Limits, Property, QueryParameters, SpecError
+from .bodies import check_email, enum_type, scalar_type
 
 Endpoint = Callable[..., Awaitable[Response]]
 # Subscripted with values computed at run time, which type checkers cannot follow.

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import Scope
 
-from .errors import ApiError, FieldError, validation_error
+from ..errors import ApiError, FieldError, validation_error
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _TYPE_BASE = "https://users.example.com/problems/"

@@ -17,11 +17,11 @@ from typing import cast
 import uvicorn
 from fastapi import FastAPI
 
-from .app import create_app
-from .settings import Settings
-from .spec import Operation
-from .state import ServerState
-from .unimplemented import unimplemented_operations
+from ..app import create_app
+from ..http.unimplemented import unimplemented_operations
+from ..settings import Settings
+from ..spec import Operation
+from ..state import ServerState
 
 _START_TIMEOUT = 10.0
 

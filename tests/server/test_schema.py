@@ -49,23 +49,23 @@ def test_the_repository_spec() -> None:
     read = [(f.name, f.kind, f.nullable, f.required) for f in schema.user]
     assert [field for field in read if field[0] in KNOWN_USER_FIELDS] == [
         ("id", "text", False, True),
-        ("email", "text", False, True),
+        ("email", "email", False, True),
         ("display_name", "text", False, True),
         ("first_name", "text", True, True),
         ("last_name", "text", True, True),
         ("username", "text", True, True),
-        ("role", "text", False, True),
-        ("status", "text", False, True),
+        ("role", "enum", False, True),
+        ("status", "enum", False, True),
         ("phone", "text", True, True),
         ("department", "text", True, True),
-        ("groups", "string_array", False, True),
-        ("permissions", "string_array", False, True),
-        ("metadata", "string_map", False, True),
+        ("groups", "list", False, True),
+        ("permissions", "list", False, True),
+        ("metadata", "map", False, True),
         ("account_id", "text", True, True),
-        ("is_service_user", "boolean", False, True),
-        ("last_login_at", "date_time", True, True),
-        ("created_at", "date_time", False, True),
-        ("updated_at", "date_time", False, True),
+        ("is_service_user", "flag", False, True),
+        ("last_login_at", "instant", True, True),
+        ("created_at", "instant", False, True),
+        ("updated_at", "instant", False, True),
         ("version", "integer", False, True),
     ]
     assert set(schema.roles) >= {"owner", "admin", "member", "viewer"}
@@ -122,9 +122,9 @@ def test_the_list_users_query_and_the_password_bodies() -> None:
         assert query[name].limits.min_length == raw.get("minLength"), name
     assert schema.list_users.default("sort") == raw_list_parameter("sort")["schema"]["default"]
     assert schema.list_users.default("q", "fallback") == "fallback"
-    assert (query["role"].kind, query["role"].limits.enum) == ("string_array", schema.roles)
-    assert (query["status"].kind, query["status"].limits.enum) == ("string_array", schema.statuses)
-    assert query["created_after"].kind == query["created_before"].kind == "date_time"
+    assert (query["role"].kind, query["role"].limits.enum) == ("list", schema.roles)
+    assert (query["status"].kind, query["status"].limits.enum) == ("list", schema.statuses)
+    assert query["created_after"].kind == query["created_before"].kind == "instant"
     raw_bodies = ORIGINAL["components"]["schemas"]
     for props, name in (
         (schema.password_reset_request, "PasswordResetRequest"),
@@ -153,11 +153,38 @@ def test_a_nullable_ref_through_any_of(tmp_path: Path) -> None:
     schema = load_schema(write_spec(tmp_path / "s.yaml", edit))
     clearance = schema.user[-1]
     assert (clearance.kind, clearance.nullable, clearance.limits.enum) == (
-        "text",
+        "enum",
         True,
         schema.roles,
     )
     assert set(schema.roles) >= {"owner", "admin", "member", "viewer"}
+
+
+def test_string_formats_are_the_generators_kinds_stored_as_text(tmp_path: Path) -> None:
+    """date, uuid, binary: the SDK generator's words for them; the server keeps them
+    as text (no format check), as it did when it called them all `text`."""
+    formats = {"birthday": "date", "badge_id": "uuid", "avatar": "binary", "secret": "password"}
+
+    def edit(spec: dict[str, Any]) -> None:
+        for name in ("User", "UserUpdate"):
+            properties = spec["components"]["schemas"][name]["properties"]
+            for field, format_ in formats.items():
+                properties[field] = {"type": ["string", "null"], "format": format_}
+
+    path = write_spec(tmp_path / "s.yaml", edit)
+    kinds = {prop.name: prop.kind for prop in load_schema(path).user}
+    assert {field: kinds[field] for field in formats} == {
+        "birthday": "date",
+        "badge_id": "uuid",
+        "avatar": "binary",
+        "secret": "text",
+    }
+    sent = {field: f"any {field}" for field in formats}
+    with run_server(Settings(port=0, spec=path)) as url:
+        me = httpx2.get(f"{url}/v1/users/me", headers=OWNER).json()
+        changed = httpx2.patch(f"{url}/v1/users/{me['id']}", json=sent, headers=OWNER)
+    assert changed.status_code == 200, changed.text
+    assert {field: changed.json()[field] for field in formats} == sent
 
 
 @pytest.mark.parametrize(

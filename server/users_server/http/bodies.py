@@ -41,7 +41,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..errors import FieldError, validation_error
-from ..spec import ApiSchema, Limits, Property, SpecError
+from ..spec import STRING_KINDS, ApiSchema, Kind, Limits, Property, SpecError
 from .problems import field_errors
 
 # RFC 5321/5322 in the common, unquoted form: a dot-atom local part and a
@@ -135,9 +135,9 @@ def _field(prop: Property, defaults: Mapping[str, Any], null_not_allowed: bool) 
         value = prop.default if prop.has_default else defaults[prop.name]
         # A fresh copy per body: a default list must not be shared between users.
         default = Field(default_factory=lambda: copy.deepcopy(value))
-    elif prop.kind == "string_array":
+    elif prop.kind == "list":
         default = Field(default_factory=list)
-    elif prop.kind == "string_map":
+    elif prop.kind == "map":
         default = Field(default_factory=dict)
     else:
         default = None
@@ -150,9 +150,9 @@ def _field(prop: Property, defaults: Mapping[str, Any], null_not_allowed: bool) 
 
 def _value_type(prop: Property) -> Any:
     limits = prop.limits
-    if prop.kind == "string_array":
+    if prop.kind == "list":
         return _Annotated[_list[scalar_type(prop.name, "text", limits)], _sizes(prop)]
-    if prop.kind == "string_map":
+    if prop.kind == "map":
         return _Annotated[_dict[str, scalar_type(prop.name, "text", limits)], _sizes(prop)]
     return scalar_type(prop.name, prop.kind, limits)
 
@@ -161,11 +161,11 @@ def _sizes(prop: Property) -> Any:
     return Field(min_length=prop.min_items, max_length=prop.max_items)
 
 
-def scalar_type(name: str, kind: str, limits: Limits) -> Any:
+def scalar_type(name: str, kind: Kind, limits: Limits) -> Any:
     """One value: a string, an integer or a boolean, with its limits (an enum: a Literal)."""
     if limits.enum is not None:
         return enum_type(limits.enum)
-    if kind == "text":
+    if kind in STRING_KINDS:
         checks: list[Any] = [
             Field(
                 min_length=limits.min_length, max_length=limits.max_length, pattern=limits.pattern
@@ -176,10 +176,10 @@ def scalar_type(name: str, kind: str, limits: Limits) -> Any:
         return _Annotated[(str, *checks)]
     if kind == "integer":
         return _Annotated[int, Field(ge=limits.minimum, le=limits.maximum)]
-    if kind == "boolean":
+    if kind == "flag":
         return bool
     # An instant in a request body would need parsing and storing rules of its own.
-    raise SpecError(f"{name}: a {kind} property in a request body is not supported")
+    raise SpecError(f"{name}: a property of kind {kind} in a request body is not supported")
 
 
 @dataclass(frozen=True)

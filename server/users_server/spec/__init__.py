@@ -9,11 +9,21 @@
 
 from __future__ import annotations
 
-from .declarations import ApiSchema, Kind, Limits, Operation, Property, QueryParameters, SpecError
+from .declarations import (
+    STRING_KINDS,
+    ApiSchema,
+    Kind,
+    Limits,
+    Operation,
+    Property,
+    QueryParameters,
+    SpecError,
+)
 from .location import locate_spec
 from .reader import load_schema
 
 __all__ = [
+    "STRING_KINDS",
     "ApiSchema",
     "Kind",
     "Limits",

@@ -13,8 +13,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-# How a value is stored and shown; `string_map` is an object of strings (Metadata).
-Kind = Literal["text", "integer", "boolean", "string_array", "string_map", "date_time"]
+# The kind of a property: the word the SDK's generator gives the same field
+# (scripts/sdk_codegen/kinds.py), so that the server and the SDK name a field's
+# kind alike. `list` is an array of strings, `map` an object of strings
+# (Metadata); their items' and values' constraints are the property's `limits`.
+# The generator's `number` and `model` are schemas this server refuses.
+Kind = Literal[
+    "text", "email", "enum", "date", "uuid", "binary", "instant", "integer", "flag", "list", "map"
+]
+# Stored and validated as a plain string (an enum's values and an email's form
+# are checked by the property's `limits`). An instant is a string on the wire
+# but stored as integer microseconds.
+STRING_KINDS: frozenset[Kind] = frozenset({"text", "email", "enum", "date", "uuid", "binary"})
+# The kind of a JSON string with this `format`, as the generator reads it
+# (kinds.py's STRING_FORMATS); any other string is `text`, an enum `enum`.
+STRING_FORMATS: Mapping[str, Kind] = {
+    "date-time": "instant",
+    "date": "date",
+    "uuid": "uuid",
+    "email": "email",
+    "binary": "binary",
+}
 
 
 class SpecError(ValueError):

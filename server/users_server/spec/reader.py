@@ -27,8 +27,8 @@ from typing import Any
 import yaml  # type: ignore[import-untyped]
 
 from .declarations import (
+    STRING_FORMATS,
     ApiSchema,
-    Kind,
     Limits,
     Operation,
     Property,
@@ -163,7 +163,7 @@ class _Reader:
         prop = self._property(where, name, parameter["schema"], bool(parameter.get("required")))
         # Repeated `role=a&role=b` is the only array form FastAPI reads (form, exploded).
         form = parameter.get("style", "form") == "form" and parameter.get("explode", True)
-        if prop.kind == "string_array" and not form:
+        if prop.kind == "list" and not form:
             raise SpecError(f"{where}: only an exploded form array is supported")
         return prop
 
@@ -177,16 +177,20 @@ class _Reader:
             common |= {"has_default": True, "default": schema["default"]}
         kind = types[0]
         if kind == "string":
-            text: Kind = "date_time" if schema.get("format") == "date-time" else "text"
-            return Property(kind=text, limits=_limits(where, schema), **common)
+            limits = _limits(where, schema)
+            # As the generator decides: an enum first, whatever its format.
+            if limits.enum is not None:
+                return Property(kind="enum", limits=limits, **common)
+            text = STRING_FORMATS.get(schema.get("format", ""), "text")
+            return Property(kind=text, limits=limits, **common)
         if kind == "integer":
             return Property(kind="integer", limits=_limits(where, schema), **common)
         if kind == "boolean":
-            return Property(kind="boolean", **common)
+            return Property(kind="flag", **common)
         if kind == "array":
             items = self._strings(f"{where}.items", schema.get("items"))
             return Property(
-                kind="string_array",
+                kind="list",
                 limits=items,
                 min_items=schema.get("minItems"),
                 max_items=schema.get("maxItems"),
@@ -195,7 +199,7 @@ class _Reader:
         if kind == "object" and "properties" not in schema:
             values = self._strings(f"{where}.values", schema.get("additionalProperties"))
             return Property(
-                kind="string_map",
+                kind="map",
                 limits=values,
                 min_items=schema.get("minProperties"),
                 max_items=schema.get("maxProperties"),

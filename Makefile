@@ -50,8 +50,8 @@ clean: ## Remove the virtual environment, caches and build output
 demo: $(STAMP) ## The main job: show the SDK at work
 	$(PY) scripts/demo.py
 
-serve: $(STAMP) ## Run the reference server (flags: make serve ARGS="--port 8000 --db users.db")
-	PYTHONPATH=server $(PY) -m users_server $(ARGS)
+serve: $(STAMP) ## Run the reference server, users-sdk-server (flags: make serve ARGS="--port 0 --db users.db")
+	$(BIN)/users-sdk-server $(ARGS)
 
 bench: $(STAMP) ## Benchmarks: the facade's cost over raw httpx as ratios (minutes; writes benchmarks/results.json)
 	$(PY) benchmarks/bench.py --update-readme

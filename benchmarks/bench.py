@@ -19,7 +19,7 @@ Servers:
   process. A second port adds a fixed 3 ms delay before every answer (modelled
   network latency, identical for every client) for the concurrency figure.
 - the reference server (server/users_server, FastAPI + SQLite), via
-  users_server.background.run_server in a child process, for the end-to-end
+  users_server.run_server in a child process, for the end-to-end
   figures; skipped with the reason when it cannot be imported.
 
 Modules: harness.py measures and reports; bench_import, bench_get,

@@ -5,7 +5,7 @@ own process, like the canned server, so that its Python code does not compete
 with the client's for one interpreter lock.
 
 `start_reference_server()` yields the base URL, or raises ReferenceServerMissing
-(with the reason) when `users_server.background.run_server` cannot be imported.
+(with the reason) when `users_server.run_server` cannot be imported.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def probe() -> str | None:
         [
             sys.executable,
             "-c",
-            "from users_server import Settings; from users_server.background import run_server",
+            "from users_server import Settings, run_server",
         ],
         env=_child_env(),
         capture_output=True,
@@ -71,8 +71,7 @@ def start_reference_server() -> Iterator[str]:
 
 
 def main() -> None:
-    from users_server import Settings
-    from users_server.background import run_server
+    from users_server import Settings, run_server
 
     # An in-memory database and port 0 (the OS picks a free port).
     with run_server(Settings(owner_token=OWNER_TOKEN, port=0)) as base_url:

@@ -18,8 +18,7 @@ import httpx2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
 
-from users_server import Settings  # noqa: E402
-from users_server.background import run_server  # noqa: E402
+from users_server import Settings, run_server  # noqa: E402
 
 from users_sdk import (  # noqa: E402
     AsyncUsersClient,

@@ -26,8 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
 
-from users_server import Settings  # noqa: E402
-from users_server.background import run_server  # noqa: E402
+from users_server import Settings, run_server  # noqa: E402
 
 # The suites whose cassettes live in cassettes/.
 RECORDED_SUITES = ["tests/integration"]  # test_examples.py runs examples/ too

@@ -108,6 +108,19 @@ def test_pip_install_into_an_empty_venv_gives_both_import_packages(
     installed = {package["name"].lower() for package in json.loads(listed.stdout)}
     assert {"users-sdk", "httpx2", "httpcore2"} <= installed
     assert not installed & {"httpx", "httpcore"}, installed
+    # The server's console script is installed too; without the [server] extra it
+    # says how to get it in one line (no traceback) and exits 2.
+    server = subprocess.run(
+        [str(environment / "bin" / "users-sdk-server")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=VENV_ENV,
+        check=False,
+    )
+    assert server.returncode == 2, server.stderr
+    assert server.stderr.count("\n") == 1, server.stderr
+    assert 'pip install "users-sdk[server]"' in server.stderr
 
 
 def test_a_user_suite_records_against_the_bundled_server_and_replays_offline(
@@ -125,6 +138,24 @@ def test_a_user_suite_records_against_the_bundled_server_and_replays_offline(
     subprocess.run(
         [*pip, f"{wheel}[testing,server]"], check=True, capture_output=True, env=VENV_ENV
     )
+    # The console script runs, and the server finds the spec the wheel installs
+    # (users_sdk/openapi.yaml, read as a file, not through users_sdk).
+    helped = subprocess.run(
+        [str(environment / "bin" / "users-sdk-server"), "--help"],
+        capture_output=True, text=True, env=VENV_ENV, check=False,
+    )  # fmt: skip
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.startswith("usage: users-sdk-server")
+    probe = (
+        "import sysconfig; from users_server.spec import load_schema;"
+        "print(load_schema().path); print(sysconfig.get_paths()['purelib'])"
+    )
+    found = subprocess.run(
+        [python, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=VENV_ENV,
+        check=True,
+    )  # fmt: skip
+    spec, site_packages = found.stdout.splitlines()
+    assert Path(spec) == Path(site_packages).resolve() / "users_sdk" / "openapi.yaml"
     suite = tmp_path / "suite"
     suite.mkdir()
     (suite / "test_app.py").write_text(USER_SUITE, encoding="utf-8")

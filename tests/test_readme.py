@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from readme_blocks import pytest_files, pytest_snippets, python_blocks, script_blocks
-from users_server import Settings
-from users_server.background import run_server
+from users_server import Settings, run_server
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 from readme_blocks import pytest_files
-from users_server import Settings
-from users_server.background import run_server
+from users_server import Settings, run_server
 
 SETTINGS = Settings(port=0, test_mode=True)
 PASSWORD = "my very secret passphrase"

@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from . import routes, testmode, unimplemented
-from .middleware import BodyLimitMiddleware, RequestContextMiddleware
-from .problems import install_problem_handlers
+from .devmode import testmode
+from .http import routes, unimplemented
+from .http.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from .http.problems import install_problem_handlers
 from .settings import Settings
 from .state import ServerState
 
@@ -33,7 +34,9 @@ def create_app(settings: Settings) -> FastAPI:
         redirect_slashes=False,
         lifespan=lifespan,
     )
-    app.state.server = state
+    # What the routes read it as; annotated so that mypy holds the state to it.
+    served: routes.ServedState = state
+    app.state.server = served
     install_problem_handlers(app)
     api = routes.build_router(state.schema)
     routers = [api, testmode.router] if settings.test_mode else [api]

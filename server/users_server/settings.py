@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .clock import Clock
+from .support.clock import Clock
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Settings:
     # Tests may inject a clock (e.g. to expire a reset token); None picks the
     # stepping clock in deterministic mode and real time otherwise.
     clock: Clock | None = None
-    # The openapi.yaml the users' fields are read from; None: users-sdk's own.
+    # The openapi.yaml the users' fields are read from; None: the one installed
+    # with the server (spec/location.py).
     # Tests point it at an evolved copy to serve a changed spec.
     spec: Path | None = None

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from .auth import Authenticator, Credential, Seed
-from .clock import Clock, SteppingClock, SystemClock
-from .cursors import CursorCodec
-from .db import Database
-from .entropy import Entropy, RandomEntropy, SeededEntropy
-from .idempotency import Idempotency
-from .outbox import Outbox
-from .password_bodies import PasswordBodies
-from .passwords import PasswordResets
-from .schema import load_schema
+from .devmode.testmode import Faults
+from .http.bodies import PasswordBodies, UserBodies
+from .rules.auth import Authenticator, Credential, Seed
+from .rules.cursors import CursorCodec
+from .rules.idempotency import Idempotency
+from .rules.passwords import PasswordResets
+from .rules.tokens import CredentialStore
+from .rules.users import CREATE_DEFAULTS, User, UserStore
 from .settings import Settings
-from .testmode import Faults
-from .tokens import CredentialStore
-from .user_bodies import UserBodies
-from .user_table import UserTable
-from .users import CREATE_DEFAULTS, User, UserStore
+from .spec import load_schema
+from .store.database import Database
+from .store.user_table import UserTable
+from .support.clock import Clock, SteppingClock, SystemClock
+from .support.entropy import Entropy, RandomEntropy, SeededEntropy
+from .support.outbox import Outbox
 
 # The users the configured credentials belong to, created at start (as UserCreate bodies).
 SEED_USERS: dict[Seed, dict[str, Any]] = {
@@ -74,7 +73,7 @@ class ServerState:
         self.faults = Faults()
         self.users = UserStore(self.db, table, self.clock, self.entropy, self.outbox)
         self.passwords = PasswordResets(self.db, self.clock, self.entropy, self.outbox)
-        self.idempotency = Idempotency(self.db, self.schema.headers)
+        self.idempotency = Idempotency(self.db)
         self.tokens = CredentialStore(self.credentials, self.entropy)
         self.auth = Authenticator(self.tokens.current, self._seed_user)
         self._seed_ids: dict[Seed, str] = {}

@@ -8,8 +8,7 @@ from typing import Any
 
 import integration.conftest
 import pytest
-from users_server import Settings
-from users_server.background import run_server
+from users_server import Settings, run_server
 
 from users_sdk import AsyncUsersClient, UsersClient
 

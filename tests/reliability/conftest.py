@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from users_server import Settings
-from users_server.background import run_server
+from users_server import Settings, run_server
 
 OWNER_TOKEN = "owner-token"
 OWNER_API_KEY = "owner-key"

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 
 import httpx2
 import pytest
-from users_server import Settings
-from users_server.background import run_server
+from users_server import Settings, run_server
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """What the conformance battery leaves out: the operations the server answers 501.
 
 The server names them (`RunningServer.unimplemented`, from
-`users_server.unimplemented.unimplemented_operations`); these functions turn that
+`users_server.http.unimplemented.unimplemented_operations`); these functions turn that
 list into a skip reason for the plugin's cases, options for `schemathesis run`,
 and the lines printed with the battery's figures. test_schemathesis.py uses them,
 test_unimplemented.py checks them on a spec ahead of the server.
@@ -9,7 +9,7 @@ test_unimplemented.py checks them on a spec ahead of the server.
 
 from __future__ import annotations
 
-from users_server.schema import Operation
+from users_server.spec import Operation
 
 
 def not_implemented_report(unimplemented: tuple[Operation, ...]) -> str:

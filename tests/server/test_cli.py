@@ -1,4 +1,5 @@
-"""`python -m users_server`: flags, environment variables, and a real start and stop."""
+"""`users-sdk-server` (and `python -m users_server`): flags, environment variables, a real
+start and stop, and one line instead of a traceback without the [server] extra."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ import os
 import signal
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import httpx2
 import pytest
 from users_server import Settings
-from users_server.__main__ import banner, parse_args
-from users_server.schema import Operation
+from users_server.command import banner, parse_args
+from users_server.requirements import SERVER_EXTRA
+from users_server.spec import Operation
 
-SERVER_DIR = Path(__file__).resolve().parents[2] / "server"
+ROOT = Path(__file__).resolve().parents[2]
+SERVER_DIR = ROOT / "server"
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -113,7 +117,7 @@ def test_serves_until_sigterm(tmp_path: Path) -> None:
 
 
 def test_file_database_keeps_users_and_cursors(tmp_path: Path) -> None:
-    from users_server.background import run_server
+    from users_server import run_server
 
     settings = Settings(port=0, database=str(tmp_path / "users.db"))
     headers = {"Authorization": "Bearer owner-token"}
@@ -131,7 +135,52 @@ def test_file_database_keeps_users_and_cursors(tmp_path: Path) -> None:
 
 
 def test_unusable_credentials_stop_the_start(capsys: pytest.CaptureFixture[str]) -> None:
-    from users_server.__main__ import main
+    from users_server.command import main
 
     assert main(["--port", "0", "--owner-token", "same", "--viewer-token", "same"]) == 2
     assert "must differ" in capsys.readouterr().err
+
+
+def test_the_console_script_names_itself(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        parse_args(["--help"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: users-sdk-server [-h]")
+
+
+def without_site_packages(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -S -m users_server ...`: the standard library and the server's own
+    source only, as after `pip install users-sdk` without the [server] extra."""
+    return subprocess.run(
+        [sys.executable, "-S", "-m", "users_server", *args],
+        env={**os.environ, "PYTHONPATH": str(SERVER_DIR)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_without_the_server_extra_one_line_says_what_to_install() -> None:
+    result = without_site_packages("--port", "0")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1, result.stderr  # one line, no traceback
+    assert result.stderr == (
+        "python -m users_server needs fastapi, uvicorn, pyyaml (the [server] extra):"
+        ' pip install "users-sdk[server]"\n'
+    )
+
+
+def test_without_the_server_extra_the_help_still_shows() -> None:
+    result = without_site_packages("--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: python -m users_server [-h]")
+
+
+def test_the_modules_checked_are_the_server_extra() -> None:
+    """requirements.SERVER_EXTRA says pyproject.toml's [server] extra again, by module."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    extra = pyproject["project"]["optional-dependencies"]["server"]
+    names = {requirement.split(">")[0].split("=")[0].split("<")[0].strip() for requirement in extra}
+    assert names == set(SERVER_EXTRA)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import httpx2
-from users_server import Settings
-from users_server.background import run_server
+from users_server import Settings, run_server
 
 from .helpers import OWNER, VIEWER
 

@@ -16,8 +16,7 @@ from typing import Any
 import httpx2
 import pytest
 import yaml
-from users_server import Settings
-from users_server.background import run_server
+from users_server import Settings, run_server
 
 from .helpers import OWNER, assert_problem
 

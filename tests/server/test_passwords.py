@@ -8,9 +8,9 @@ from datetime import timedelta
 import httpx2
 import pytest
 from users_server import Settings, create_app
-from users_server.clock import SteppingClock
-from users_server.hashing import verify_password
 from users_server.state import ServerState
+from users_server.support.clock import SteppingClock
+from users_server.support.hashing import verify_password
 
 from .helpers import OWNER_ID, assert_problem
 

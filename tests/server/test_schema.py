@@ -10,16 +10,16 @@ from typing import Any
 import httpx2
 import pytest
 import yaml
-from users_server import Settings, create_app
-from users_server.__main__ import main, parse_args
-from users_server.background import run_server
-from users_server.schema import DEFAULT_SPEC, Limits, SpecError, load_schema
-from users_server.user_table import UserTable
+from users_server import Settings, create_app, run_server
+from users_server.command import main, parse_args
+from users_server.spec import Limits, SpecError, load_schema, locate_spec, location
+from users_server.store.user_table import UserTable
 
 from .helpers import OWNER
 
 Edit = Callable[[dict[str, Any]], None]
-ORIGINAL = yaml.safe_load(DEFAULT_SPEC.read_text(encoding="utf-8"))
+REPOSITORY_SPEC = Path(__file__).resolve().parents[2] / "openapi.yaml"
+ORIGINAL = yaml.safe_load(REPOSITORY_SPEC.read_text(encoding="utf-8"))
 
 
 def write_spec(path: Path, edit: Edit) -> Path:
@@ -45,27 +45,27 @@ def test_the_repository_spec() -> None:
     """What the loader reads from the spec: these fields at least (a superset,
     so that an additive change of the spec needs no edit here)."""
     schema = load_schema()
-    assert schema.path == DEFAULT_SPEC
+    assert schema.path == REPOSITORY_SPEC
     read = [(f.name, f.kind, f.nullable, f.required) for f in schema.user]
     assert [field for field in read if field[0] in KNOWN_USER_FIELDS] == [
         ("id", "text", False, True),
-        ("email", "text", False, True),
+        ("email", "email", False, True),
         ("display_name", "text", False, True),
         ("first_name", "text", True, True),
         ("last_name", "text", True, True),
         ("username", "text", True, True),
-        ("role", "text", False, True),
-        ("status", "text", False, True),
+        ("role", "enum", False, True),
+        ("status", "enum", False, True),
         ("phone", "text", True, True),
         ("department", "text", True, True),
-        ("groups", "string_array", False, True),
-        ("permissions", "string_array", False, True),
-        ("metadata", "string_map", False, True),
+        ("groups", "list", False, True),
+        ("permissions", "list", False, True),
+        ("metadata", "map", False, True),
         ("account_id", "text", True, True),
-        ("is_service_user", "boolean", False, True),
-        ("last_login_at", "date_time", True, True),
-        ("created_at", "date_time", False, True),
-        ("updated_at", "date_time", False, True),
+        ("is_service_user", "flag", False, True),
+        ("last_login_at", "instant", True, True),
+        ("created_at", "instant", False, True),
+        ("updated_at", "instant", False, True),
         ("version", "integer", False, True),
     ]
     assert set(schema.roles) >= {"owner", "admin", "member", "viewer"}
@@ -122,9 +122,9 @@ def test_the_list_users_query_and_the_password_bodies() -> None:
         assert query[name].limits.min_length == raw.get("minLength"), name
     assert schema.list_users.default("sort") == raw_list_parameter("sort")["schema"]["default"]
     assert schema.list_users.default("q", "fallback") == "fallback"
-    assert (query["role"].kind, query["role"].limits.enum) == ("string_array", schema.roles)
-    assert (query["status"].kind, query["status"].limits.enum) == ("string_array", schema.statuses)
-    assert query["created_after"].kind == query["created_before"].kind == "date_time"
+    assert (query["role"].kind, query["role"].limits.enum) == ("list", schema.roles)
+    assert (query["status"].kind, query["status"].limits.enum) == ("list", schema.statuses)
+    assert query["created_after"].kind == query["created_before"].kind == "instant"
     raw_bodies = ORIGINAL["components"]["schemas"]
     for props, name in (
         (schema.password_reset_request, "PasswordResetRequest"),
@@ -153,11 +153,38 @@ def test_a_nullable_ref_through_any_of(tmp_path: Path) -> None:
     schema = load_schema(write_spec(tmp_path / "s.yaml", edit))
     clearance = schema.user[-1]
     assert (clearance.kind, clearance.nullable, clearance.limits.enum) == (
-        "text",
+        "enum",
         True,
         schema.roles,
     )
     assert set(schema.roles) >= {"owner", "admin", "member", "viewer"}
+
+
+def test_string_formats_are_the_generators_kinds_stored_as_text(tmp_path: Path) -> None:
+    """date, uuid, binary: the SDK generator's words for them; the server keeps them
+    as text (no format check), as it did when it called them all `text`."""
+    formats = {"birthday": "date", "badge_id": "uuid", "avatar": "binary", "secret": "password"}
+
+    def edit(spec: dict[str, Any]) -> None:
+        for name in ("User", "UserUpdate"):
+            properties = spec["components"]["schemas"][name]["properties"]
+            for field, format_ in formats.items():
+                properties[field] = {"type": ["string", "null"], "format": format_}
+
+    path = write_spec(tmp_path / "s.yaml", edit)
+    kinds = {prop.name: prop.kind for prop in load_schema(path).user}
+    assert {field: kinds[field] for field in formats} == {
+        "birthday": "date",
+        "badge_id": "uuid",
+        "avatar": "binary",
+        "secret": "text",
+    }
+    sent = {field: f"any {field}" for field in formats}
+    with run_server(Settings(port=0, spec=path)) as url:
+        me = httpx2.get(f"{url}/v1/users/me", headers=OWNER).json()
+        changed = httpx2.patch(f"{url}/v1/users/{me['id']}", json=sent, headers=OWNER)
+    assert changed.status_code == 200, changed.text
+    assert {field: changed.json()[field] for field in formats} == sent
 
 
 @pytest.mark.parametrize(
@@ -251,3 +278,25 @@ def test_the_spec_flag_and_variable(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_missing_spec_stops_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--port", "0", "--spec", str(tmp_path / "missing.yaml")]) == 2
     assert "cannot start: cannot read the spec" in capsys.readouterr().err
+
+
+def test_a_checkout_serves_the_repository_spec() -> None:
+    """Found as a file above server/, with no import of users_sdk (which starts this server)."""
+    assert locate_spec() == REPOSITORY_SPEC
+
+
+def test_a_wheel_serves_the_spec_installed_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    installed = tmp_path / "site-packages" / "users_sdk" / "openapi.yaml"
+    installed.parent.mkdir(parents=True)
+    installed.write_text("openapi: 3.1.0\n", encoding="utf-8")
+    monkeypatch.setattr(location, "CANDIDATES", (installed, REPOSITORY_SPEC))
+    assert locate_spec() == installed
+
+
+def test_no_spec_to_find_names_the_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(location, "CANDIDATES", (tmp_path / "a.yaml", tmp_path / "b.yaml"))
+    with pytest.raises(SpecError, match="--spec or USERS_SERVER_SPEC") as raised:
+        load_schema()
+    assert str(tmp_path / "a.yaml") in str(raised.value)

@@ -38,8 +38,7 @@ import httpx2
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from users_server import Settings
-from users_server.background import RunningServer, serve_in_thread
+from users_server import RunningServer, Settings, serve_in_thread
 
 from .not_implemented import exclusion_options, not_implemented_report, skip_reason
 

@@ -16,9 +16,8 @@ from typing import Any
 import httpx2
 import pytest
 import yaml
-from users_server import Settings, create_app
-from users_server.background import run_server
-from users_server.schema import SpecError
+from users_server import Settings, create_app, run_server
+from users_server.spec import SpecError
 
 from .helpers import OWNER, assert_problem, create_user
 

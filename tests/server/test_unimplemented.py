@@ -23,14 +23,13 @@ from typing import Any
 import httpx2
 import pytest
 import yaml
-from users_server import Settings
-from users_server.background import RunningServer, serve_in_thread
-from users_server.schema import DEFAULT_SPEC, Operation
+from users_server import RunningServer, Settings, serve_in_thread
+from users_server.spec import Operation, locate_spec
 
 from .helpers import OWNER, OWNER_ID, VIEWER, assert_problem
 from .not_implemented import exclusion_options, not_implemented_report, skip_reason
 
-ORIGINAL = yaml.safe_load(DEFAULT_SPEC.read_text(encoding="utf-8"))
+ORIGINAL = yaml.safe_load(locate_spec().read_text(encoding="utf-8"))
 PROBLEMS = {
     status: {"$ref": f"#/components/responses/{name}"}
     for status, name in [("401", "Unauthorized"), ("404", "NotFound"), ("409", "Conflict")]

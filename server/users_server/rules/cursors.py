@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .db import Database
-from .listing import SqlValue
-from .problems import ApiError
+from ..errors import ApiError
+from ..store.database import Database
+from ..store.listing import SqlValue
 
 Direction = Literal["next", "prev"]
 _SIGNATURE_BYTES = 16

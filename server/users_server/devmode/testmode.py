@@ -8,7 +8,7 @@
 * `GET /_test/outbox` shows the invitations and reset tokens "mailed".
 * `POST /_test/clock` moves the clock forward, e.g. past a token's expiry.
 * `POST /_test/tokens` issues another bearer token for a seeded user;
-  `/_test/tokens/revoke` and `/_test/tokens/rotate` end one (tokens.py), so
+  `/_test/tokens/revoke` and `/_test/tokens/rotate` end one (rules/tokens.py), so
   credential providers can be tested against tokens that stop working.
 
 None of these routes appear in any schema, and without test mode they are 404.
@@ -27,13 +27,14 @@ from pydantic import Field
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .auth import Seed
-from .clock import format_instant, to_micros
-from .models import NotNull, RequestBody, parse_body
-from .problems import ApiError, problem_response
+from ..errors import ApiError
+from ..http.bodies import NotNull, RequestBody, parse_body
+from ..http.problems import problem_response
+from ..rules.auth import Seed
+from ..support.clock import format_instant, to_micros
 
 if TYPE_CHECKING:
-    from .state import ServerState
+    from ..state import ServerState
 
 TEST_PREFIX = "/_test"
 

@@ -3,7 +3,7 @@
 Each operation runs in one transaction, so its checks (uniqueness, If-Match,
 the last owner) and its write cannot interleave with another request: no lost
 updates, no two users with one email. Errors are raised as `ApiError`s
-directly; this is a reference server, not a layered application.
+(errors.py); http/problems.py renders them.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from .clock import Clock, format_instant, to_micros
+from ..errors import ApiError
+from ..store.database import Database
+from ..store.listing import Filters, SortKey, SqlValue, key_columns, keyset, order_by
+from ..store.user_table import UserTable, quote
+from ..support.clock import Clock, format_instant, to_micros
+from ..support.entropy import Entropy
+from ..support.outbox import Message, Outbox
 from .cursors import Position
-from .db import Database
-from .entropy import Entropy
-from .listing import Filters, SortKey, SqlValue, key_columns, keyset, order_by
-from .outbox import Message, Outbox
-from .problems import ApiError
-from .user_table import UserTable, quote
 
 INVITATION_LIFETIME = timedelta(days=7)
 # Assigned by the server: no request body writes them, whatever a spec lists.

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .problems import ApiError
+from ..errors import ApiError
 from .users import User
 
 MANAGER_ROLES = ("owner", "admin")

@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
     PRIMARY KEY (scope, key)
 );
 CREATE TABLE IF NOT EXISTS cursors (
-    id INTEGER PRIMARY KEY,              -- cursor payloads too long to hand out (cursors.py)
+    id INTEGER PRIMARY KEY,              -- cursor payloads too long to hand out (rules/cursors.py)
     payload BLOB NOT NULL UNIQUE
 );
 CREATE TABLE IF NOT EXISTS meta (

@@ -4,6 +4,9 @@ Keys belong to a credential (two clients may pick the same key). Only
 successful responses are stored: a failed attempt changed nothing, so running
 it again is already safe, and the client may fix the cause and retry with the
 same key. A key replayed with another method, path or body is refused.
+
+The HTTP edge reads the key (within the spec's bounds) and the body, and
+calls `run` only when a key was sent (http/routes.py).
 """
 
 from __future__ import annotations
@@ -11,15 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
-from starlette.requests import Request
+# The stored result is the response itself: a replay must be the same bytes.
 from starlette.responses import Response
 
-from .db import Database
-from .headers import bounded_header
-from .problems import ApiError
-from .schema import Limits
+from ..errors import ApiError
+from ..store.database import Database
 
 # The response headers that are part of the result (X-Request-ID is per call).
 _STORED_HEADERS = ("content-type", "location", "etag")
@@ -37,27 +38,26 @@ def _fingerprint(method: str, path: str, body: bytes) -> str:
 
 
 class Idempotency:
-    def __init__(self, db: Database, header_limits: Mapping[str, Limits]) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
-        self._header_limits = header_limits
         # Held from lookup to store, so two concurrent requests with one key run one at a time.
         self._lock = threading.Lock()
 
-    async def run(
+    def run(
         self,
-        request: Request,
         scope: str,
+        key: str,
+        *,
+        method: str,
+        path: str,
+        body: bytes,
         action: Callable[[bytes], Response],
     ) -> Response:
-        """Run `action(body)` once per (scope, Idempotency-Key); replay its success after that.
+        """Run `action(body)` once per (scope, key); replay its success after that.
 
         A key reused for another request (method, path or body) gets 409.
         """
-        body = await request.body()
-        key = bounded_header(request.headers, "idempotency-key", self._header_limits)
-        if key is None:
-            return action(body)
-        fingerprint = _fingerprint(request.method, request.url.path, body)
+        fingerprint = _fingerprint(method, path, body)
         with self._lock:
             with self._db.transaction() as conn:
                 stored = conn.execute(

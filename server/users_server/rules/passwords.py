@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .clock import Clock, format_instant, to_micros
-from .db import Database
-from .entropy import Entropy
-from .hashing import hash_password, token_digest
-from .outbox import Message, Outbox
-from .problems import ApiError
+from ..errors import ApiError
+from ..store.database import Database
+from ..support.clock import Clock, format_instant, to_micros
+from ..support.entropy import Entropy
+from ..support.hashing import hash_password, token_digest
+from ..support.outbox import Message, Outbox
 
 RESET_TOKEN_LIFETIME = timedelta(hours=1)
 

@@ -18,8 +18,8 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from .clock import format_instant
-from .schema import Kind, Property, SpecError
+from ..spec import STRING_KINDS, Kind, Property, SpecError
+from ..support.clock import format_instant
 
 TABLE = "users"
 PRIMARY_KEY = "id"
@@ -31,14 +31,14 @@ _SERVER_COLUMNS = {
     "password_hash": "TEXT",
 }
 _SQL_TYPES: dict[Kind, str] = {
-    "text": "TEXT",
+    **dict.fromkeys(STRING_KINDS, "TEXT"),
     "integer": "INTEGER",
-    "boolean": "INTEGER",
-    "string_array": "TEXT",
-    "string_map": "TEXT",
-    "date_time": "INTEGER",
+    "flag": "INTEGER",
+    "list": "TEXT",
+    "map": "TEXT",
+    "instant": "INTEGER",
 }
-_JSON_KINDS = ("string_array", "string_map")
+_JSON_KINDS = ("list", "map")
 # Lower case only: SQLite folds identifiers, so `Name` and `name` would be one column.
 # (Also keeps clear of the `_k0` sort-key aliases of listing.py.)
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
@@ -93,7 +93,7 @@ class UserTable:
                 columns[name] = None
             elif kind in _JSON_KINDS:
                 columns[name] = json.dumps(value, ensure_ascii=False)
-            elif kind == "boolean":
+            elif kind == "flag":
                 columns[name] = int(value)
             else:
                 columns[name] = value
@@ -114,9 +114,9 @@ class UserTable:
                     user[field.name] = None
             elif field.kind in _JSON_KINDS:
                 user[field.name] = json.loads(value)
-            elif field.kind == "boolean":
+            elif field.kind == "flag":
                 user[field.name] = bool(value)
-            elif field.kind == "date_time":
+            elif field.kind == "instant":
                 user[field.name] = format_instant(value)
             else:
                 user[field.name] = value

@@ -1,16 +1,15 @@
 """Errors as RFC 9457 problem documents (`application/problem+json`).
 
-Handlers raise `ApiError`; the exception handlers installed here, and the
-middlewares that answer on their own (413, forced statuses, 500), all render
-through `problem_response`, so every error has the same shape and carries the
-request id.
+Handlers and the layers below them raise `ApiError` (errors.py); the
+exception handlers installed here, and the middlewares that answer on their
+own (413, forced statuses, 500), all render through `problem_response`, so
+every error has the same shape and carries the request id.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -19,6 +18,8 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import Scope
+
+from ..errors import ApiError, FieldError, validation_error
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _TYPE_BASE = "https://users.example.com/problems/"
@@ -39,37 +40,6 @@ _KINDS: dict[int, tuple[str, str]] = {
     503: ("unavailable", "Service Unavailable"),
 }
 WWW_AUTHENTICATE = 'Bearer realm="users", ApiKey realm="users", header="X-API-Key"'
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: str
-    code: str
-
-
-class ApiError(Exception):
-    """An error the client can act on; rendered as a problem document."""
-
-    def __init__(
-        self,
-        status: int,
-        detail: str,
-        *,
-        errors: Sequence[FieldError] = (),
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.errors = tuple(errors)
-        self.headers = dict(headers or {})
-
-
-def validation_error(errors: Sequence[FieldError]) -> ApiError:
-    count = len(errors)
-    detail = "1 field is not valid." if count == 1 else f"{count} fields are not valid."
-    return ApiError(422, detail, errors=errors)
 
 
 def problem_body(

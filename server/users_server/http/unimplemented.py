@@ -29,8 +29,8 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Match
 from starlette.types import Receive, Scope, Send
 
-from .problems import ApiError
-from .schema import ApiSchema, Operation
+from ..errors import ApiError
+from ..spec import ApiSchema, Operation
 
 _PARAMETER = re.compile(r"\{[^{}/]*\}")
 

@@ -2,40 +2,71 @@
 
 Each handler checks in the same order: credential (401), role (403), path
 (404), then the body (422) and the state (404/409/412). Bodies are parsed by
-`models.parse_body`, not by FastAPI, to keep that order and to tell an absent
-field from a `null`. Mutations go through `Idempotency.run`.
+`bodies.parse_body`, not by FastAPI, to keep that order and to tell an absent
+field from a `null`. Mutations go through `_idempotent`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
-from .auth import Principal
-from .clock import parse_instant
+from ..errors import ApiError, FieldError, validation_error
+from ..rules.auth import Authenticator, Principal
+from ..rules.cursors import CursorCodec
+from ..rules.idempotency import Idempotency
+from ..rules.passwords import PasswordResets
+from ..rules.users import User, UserStore
+from ..spec import ApiSchema
+from ..store.listing import Filters, fingerprint, parse_sort
+from ..support.clock import parse_instant
+from .bodies import PasswordBodies, UserBodies, changes, parse_body
 from .headers import bounded_header
-from .listing import Filters, fingerprint, parse_sort
-from .models import parse_body
-from .problems import ApiError, FieldError, validation_error
-from .query_params import declare_query
-from .user_bodies import changes
-from .users import User
+from .query import declare_query
 
-if TYPE_CHECKING:
-    from .schema import ApiSchema
-    from .state import ServerState
+
+class ServedState(Protocol):
+    """What the routes read of a server's state (`state.ServerState`, in app.state.server).
+
+    Declared here, not imported: the state wires every layer, this one included.
+    """
+
+    schema: ApiSchema
+    bodies: UserBodies
+    password_bodies: PasswordBodies
+    auth: Authenticator
+    users: UserStore
+    passwords: PasswordResets
+    idempotency: Idempotency
+    cursors: CursorCodec
+
 
 router = APIRouter()
 _USER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-def _state(request: Request) -> ServerState:
-    state: ServerState = request.app.state.server
+def _state(request: Request) -> ServedState:
+    state: ServedState = request.app.state.server
     return state
+
+
+async def _idempotent(
+    request: Request, scope: str, action: Callable[[bytes], Response]
+) -> Response:
+    """`action(body)`; with an Idempotency-Key, once per key of `scope` (rules/idempotency.py)."""
+    state = _state(request)
+    body = await request.body()
+    key = bounded_header(request.headers, "idempotency-key", state.schema.headers)
+    if key is None:
+        return action(body)
+    return state.idempotency.run(
+        scope, key, method=request.method, path=request.url.path, body=body, action=action
+    )
 
 
 async def _authenticate(request: Request) -> Principal:
@@ -81,7 +112,7 @@ async def list_users(
     request: Request,
     principal: Authenticated,
     # Keyword-only: the query parameters this server implements. Their bounds,
-    # enums and defaults are the spec's (query_params.declare_query).
+    # enums and defaults are the spec's (query.declare_query).
     *,
     limit: int,
     cursor: str | None,
@@ -135,7 +166,7 @@ async def create_user(request: Request, principal: Authenticated) -> Response:
         user, _ = state.users.create(data)
         return _user_response(user, 201, {"Location": f"/v1/users/{user.id}"})
 
-    return await state.idempotency.run(request, principal.credential.label, create)
+    return await _idempotent(request, principal.credential.label, create)
 
 
 # Declared before /v1/users/{user_id}, which would otherwise take "me" for an id.
@@ -162,7 +193,7 @@ async def reset_user_password(request: Request) -> Response:
         state.passwords.request(data["email"])
         return Response(status_code=202)
 
-    return await state.idempotency.run(request, _public_scope(request), reset)
+    return await _idempotent(request, _public_scope(request), reset)
 
 
 @router.post("/v1/users/set-password")
@@ -174,7 +205,7 @@ async def set_user_password(request: Request) -> Response:
         state.passwords.set_password(data["reset_token"], data["password"])
         return Response(status_code=204)
 
-    return await state.idempotency.run(request, _public_scope(request), set_password)
+    return await _idempotent(request, _public_scope(request), set_password)
 
 
 @router.get("/v1/users/{user_id}")
@@ -194,7 +225,7 @@ async def update_user(user_id: str, request: Request, principal: Authenticated) 
         sent = changes(parse_body(body, state.bodies.update))
         return _user_response(state.users.update(user_id, sent, if_match))
 
-    return await state.idempotency.run(request, principal.credential.label, update)
+    return await _idempotent(request, principal.credential.label, update)
 
 
 @router.delete("/v1/users/{user_id}")
@@ -207,7 +238,7 @@ async def delete_user(user_id: str, request: Request, principal: Authenticated) 
         state.users.delete(user_id)
         return Response(status_code=204)
 
-    return await state.idempotency.run(request, principal.credential.label, delete)
+    return await _idempotent(request, principal.credential.label, delete)
 
 
 @router.post("/v1/users/{user_id}/invite")
@@ -220,4 +251,4 @@ async def invite_user(user_id: str, request: Request, principal: Authenticated) 
         invitation = state.users.invite(user_id)
         return JSONResponse(invitation.to_json(), 202)
 
-    return await state.idempotency.run(request, principal.credential.label, invite)
+    return await _idempotent(request, principal.credential.label, invite)

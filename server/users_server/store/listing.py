@@ -11,7 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from .problems import ApiError
+from ..errors import ApiError
 
 # Sort field -> SQL expression. Only these fixed strings ever reach the SQL text.
 # last_login_at is the one nullable key: NULL ("never") is mapped to the smallest

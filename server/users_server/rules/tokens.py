@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import threading
 
+from ..support.entropy import Entropy
 from .auth import Credential, Seed
-from .entropy import Entropy
 
 
 class CredentialStore:

@@ -7,7 +7,7 @@ import logging
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .entropy import Entropy, SeededEntropy
+from ..support.entropy import Entropy, SeededEntropy
 from .problems import problem_response
 
 logger = logging.getLogger("users_server")

@@ -5,8 +5,10 @@ from what this module reads: the fields of the `User` schema, the properties
 of `UserCreate`, `UserUpdate`, `PasswordResetRequest` and `PasswordSet` with
 their constraints, the values of the `UserRole` and `UserStatus` enums, and
 the query parameters of `listUsers`, and every operation's method, path and
-operationId (what `unimplemented.py` answers 501 for). Reading them here, instead of restating
-them in code, is what lets an additive spec change be served without an edit.
+operationId (what `http/unimplemented.py` answers 501 for). Reading them
+here, instead of restating them in code, is what lets an additive spec change
+be served without an edit. The values it gives are those of `declarations.py`;
+which file it reads, unless told, is `location.py`'s answer.
 
 Only local `#/components/...` refs are used by the spec, and only those are
 resolved. A schema the server could not store or validate (a number, an array
@@ -18,127 +20,36 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 # No stubs for pyyaml in this environment (types-PyYAML is not a dependency).
 import yaml  # type: ignore[import-untyped]
 
-from users_sdk.openapi import spec_path
+from .declarations import (
+    STRING_FORMATS,
+    ApiSchema,
+    Limits,
+    Operation,
+    Property,
+    QueryParameters,
+    SpecError,
+)
+from .location import locate_spec
 
-# The openapi.yaml installed with users-sdk (the repository's, in a checkout).
-DEFAULT_SPEC = spec_path()
 # libyaml's loader when installed: the pure-Python one takes ~10x longer on this spec.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _REF_PREFIX = "#/components/"
-
-# How a value is stored and shown; `string_map` is an object of strings (Metadata).
-Kind = Literal["text", "integer", "boolean", "string_array", "string_map", "date_time"]
-
-
-class SpecError(ValueError):
-    """The spec cannot be read, or declares something this server cannot serve."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Constraints on one value: a string (or an array's items, a map's values), an integer."""
-
-    min_length: int | None = None
-    max_length: int | None = None
-    pattern: str | None = None
-    email: bool = False  # `format: email`
-    enum: tuple[str, ...] | None = None
-    minimum: int | None = None
-    maximum: int | None = None
-
-
-@dataclass(frozen=True)
-class Property:
-    """One property of an object schema, in the spec's order."""
-
-    name: str
-    kind: Kind
-    nullable: bool  # `type: [..., "null"]`
-    required: bool  # listed in the object's `required`
-    # Of the value itself, or of each item of an array / each value of a map.
-    limits: Limits = Limits()
-    # maxItems / minItems of an array, maxProperties / minProperties of a map.
-    min_items: int | None = None
-    max_items: int | None = None
-    has_default: bool = False
-    default: Any = None
-
-
-@dataclass(frozen=True)
-class QueryParameters:
-    """The query parameters of one operation, its path's included, as properties."""
-
-    operation_id: str
-    parameters: tuple[Property, ...]  # in the spec's order
-    # Name -> why not: a parameter whose schema this server cannot describe is
-    # kept out of `parameters`, so that it is ignored like any unknown one
-    # unless the server implements it (then it is an error at start).
-    unreadable: Mapping[str, str]
-
-    def parameter(self, name: str) -> Property | None:
-        return next((prop for prop in self.parameters if prop.name == name), None)
-
-    def default(self, name: str, fallback: Any = None) -> Any:
-        """The spec's default of the parameter `name`, else `fallback`."""
-        prop = self.parameter(name)
-        return prop.default if prop is not None and prop.has_default else fallback
-
-
 # The HTTP methods an OpenAPI path item may hold operations under.
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
-@dataclass(frozen=True)
-class Operation:
-    """One operation of the spec: where it is and whether it needs a credential."""
-
-    operation_id: str | None  # optional in OpenAPI
-    method: str  # upper case, as on the wire
-    path: str  # the spec's template, e.g. /v1/users/{user_id}
-    # `security: []` (or an empty requirement among others): callable without credential.
-    public: bool
-
-    @property
-    def label(self) -> str:
-        """`POST /v1/users/{user_id}/invite`: what Schemathesis calls the operation's name."""
-        return f"{self.method} {self.path}"
-
-    @property
-    def name(self) -> str:
-        return self.operation_id or self.label
-
-
-@dataclass(frozen=True)
-class ApiSchema:
-    path: Path
-    user: tuple[Property, ...]
-    user_create: tuple[Property, ...]
-    user_update: tuple[Property, ...]
-    password_reset_request: tuple[Property, ...]
-    password_set: tuple[Property, ...]
-    roles: tuple[str, ...]
-    statuses: tuple[str, ...]
-    list_users: QueryParameters
-    # Lower-cased name -> bounds of each header parameter in #/components/parameters
-    # (Idempotency-Key, If-Match): FastAPI does not read these headers, the handlers do.
-    headers: Mapping[str, Limits]
-    # Every operation of `paths`, in the spec's order.
-    operations: tuple[Operation, ...] = ()
-
-
 def load_schema(path: Path | None = None) -> ApiSchema:
-    """The declarations of the spec at `path` (default: users-sdk's openapi.yaml).
+    """The declarations of the spec at `path` (default: `locate_spec()`).
 
     Cached per file version: every app a test suite creates shares one parse.
     """
-    spec = (path or DEFAULT_SPEC).resolve()
+    spec = (path or locate_spec()).resolve()
     try:
         stat = spec.stat()
     except OSError as exc:
@@ -252,7 +163,7 @@ class _Reader:
         prop = self._property(where, name, parameter["schema"], bool(parameter.get("required")))
         # Repeated `role=a&role=b` is the only array form FastAPI reads (form, exploded).
         form = parameter.get("style", "form") == "form" and parameter.get("explode", True)
-        if prop.kind == "string_array" and not form:
+        if prop.kind == "list" and not form:
             raise SpecError(f"{where}: only an exploded form array is supported")
         return prop
 
@@ -266,16 +177,20 @@ class _Reader:
             common |= {"has_default": True, "default": schema["default"]}
         kind = types[0]
         if kind == "string":
-            text: Kind = "date_time" if schema.get("format") == "date-time" else "text"
-            return Property(kind=text, limits=_limits(where, schema), **common)
+            limits = _limits(where, schema)
+            # As the generator decides: an enum first, whatever its format.
+            if limits.enum is not None:
+                return Property(kind="enum", limits=limits, **common)
+            text = STRING_FORMATS.get(schema.get("format", ""), "text")
+            return Property(kind=text, limits=limits, **common)
         if kind == "integer":
             return Property(kind="integer", limits=_limits(where, schema), **common)
         if kind == "boolean":
-            return Property(kind="boolean", **common)
+            return Property(kind="flag", **common)
         if kind == "array":
             items = self._strings(f"{where}.items", schema.get("items"))
             return Property(
-                kind="string_array",
+                kind="list",
                 limits=items,
                 min_items=schema.get("minItems"),
                 max_items=schema.get("maxItems"),
@@ -284,7 +199,7 @@ class _Reader:
         if kind == "object" and "properties" not in schema:
             values = self._strings(f"{where}.values", schema.get("additionalProperties"))
             return Property(
-                kind="string_map",
+                kind="map",
                 limits=values,
                 min_items=schema.get("minProperties"),
                 max_items=schema.get("maxProperties"),

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 
 from starlette.datastructures import Headers
 
-from .problems import FieldError, validation_error
-from .schema import Limits
+from ..errors import FieldError, validation_error
+from ..spec import Limits
 
 
 def bounded_header(headers: Headers, name: str, limits: Mapping[str, Limits]) -> str | None:

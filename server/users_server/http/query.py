@@ -27,9 +27,8 @@ from fastapi import Query
 from pydantic import AfterValidator
 from starlette.responses import Response
 
-from .body_models import enum_type, scalar_type
-from .models import check_email
-from .schema import Limits, Property, QueryParameters, SpecError
+from ..spec import STRING_KINDS, Kind, Limits, Property, QueryParameters, SpecError
+from .bodies import check_email, enum_type, scalar_type
 
 Endpoint = Callable[..., Awaitable[Response]]
 # Subscripted with values computed at run time, which type checkers cannot follow.
@@ -37,12 +36,12 @@ _Annotated = cast(Any, Annotated)
 _list = cast(Any, list)
 # The Python type each kind of parameter arrives as. An instant arrives as
 # text: the endpoint parses it, with an error of its own.
-_PYTHON_TYPES: dict[str, Any] = {
+_PYTHON_TYPES: dict[Kind, Any] = {
+    **dict.fromkeys(STRING_KINDS, str),
+    "instant": str,
     "integer": int,
-    "boolean": bool,
-    "text": str,
-    "date_time": str,
-    "string_array": list[str],
+    "flag": bool,
+    "list": list[str],
 }
 
 
@@ -134,17 +133,17 @@ def _value(where: str, prop: Property) -> tuple[Any, Any]:
     item: `query.role.1`) and its `minItems`/`maxItems` in `Query(...)`.
     """
     limits = prop.limits
-    if prop.kind == "string_array":
+    if prop.kind == "list":
         item = scalar_type(where, "text", limits)
         return _list[item], Query(min_length=prop.min_items, max_length=prop.max_items)
-    if prop.kind in ("text", "date_time"):
+    if prop.kind in STRING_KINDS or prop.kind == "instant":
         bounds = Query(
             min_length=limits.min_length, max_length=limits.max_length, pattern=limits.pattern
         )
         return _text(limits), bounds
     if prop.kind == "integer":
         return int, Query(ge=limits.minimum, le=limits.maximum)
-    if prop.kind == "boolean":
+    if prop.kind == "flag":
         return bool, Query()
     raise SpecError(f"{where}: a {prop.kind} query parameter is not supported")
 

@@ -119,3 +119,24 @@ def test_without_pytest_recording_the_plugin_stays_out_of_the_way(
     result = pytester.runpytest_subprocess("-p", "no:recording", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*@pytest.mark.vcr needs pytest-recording*"])
+
+
+def test_without_the_server_extra_a_test_without_a_cassette_says_what_to_install(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`users_server` itself imports without the [server] extra (its console script
+    must say what is missing), so the plugin asks it which dependency is absent."""
+    from users_server import requirements
+
+    monkeypatch.setitem(requirements.SERVER_EXTRA, "fastapi", "fastapi_not_installed_here")
+    pytester.makepyfile(
+        test_plain="""
+        def test_without_a_cassette(users_client):
+            users_client.users.me()
+        """
+    )
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
+    result.assert_outcomes(errors=1)  # the fixture fails: the test never ran
+    install = "needs the reference server: pip install 'users-sdk[testing,server]'"
+    assert install in result.stdout.str()

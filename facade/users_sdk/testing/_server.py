@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._exceptions import ConfigurationError
+from ..openapi import spec_path
 
 __all__ = ["UsersApiServer", "running_server", "server_available"]
 
@@ -48,21 +49,24 @@ class UsersApiServer:
 
 def server_available() -> bool:
     try:
-        import users_server  # noqa: F401
+        from users_server import missing_requirements
     except ImportError:
         return False
-    return True
+    # users_server itself imports without the [server] extra; its dependencies may not.
+    return not missing_requirements()
 
 
 @contextmanager
 def running_server() -> Iterator[UsersApiServer]:
     """Start the reference server on 127.0.0.1 (a free port) until the block ends."""
     try:
-        from users_server import Settings
-        from users_server.background import serve_in_thread
+        from users_server import Settings, serve_in_thread
     except ImportError as error:
         raise ConfigurationError(f"{_MISSING} ({error})") from None
-    settings = Settings(host="127.0.0.1", port=0, deterministic=True, test_mode=True)
+    # The spec installed with this SDK, handed over: the server never imports the SDK.
+    settings = Settings(
+        host="127.0.0.1", port=0, deterministic=True, test_mode=True, spec=spec_path()
+    )
     with serve_in_thread(settings) as running:
         yield UsersApiServer(
             running.base_url, settings.owner_token, settings.owner_api_key, running.state

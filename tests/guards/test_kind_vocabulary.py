@@ -73,3 +73,39 @@ def test_the_plugin_reads_each_parameter_as_the_generator_does(
     word = field_kind(schema)
     assert word in KINDS
     assert word == _word(parameter.value)
+
+
+def _server_readings() -> list[tuple[str, str, str]]:
+    """(where, the server's word, the generator's word) for every property and
+    query parameter the reference server reads from the spec."""
+    from users_server.spec import load_schema
+
+    schema = load_schema(ROOT / "openapi.yaml")
+    by_model = {
+        "User": schema.user,
+        "UserCreate": schema.user_create,
+        "UserUpdate": schema.user_update,
+        "PasswordResetRequest": schema.password_reset_request,
+        "PasswordSet": schema.password_set,
+    }
+    readings = []
+    for model, properties in by_model.items():
+        fields = {field.json_name: field.value for field in SPEC.models[model].fields}
+        readings += [(f"{model}.{p.name}", p.kind, fields[p.name].kind) for p in properties]
+    list_users = {
+        p.name: p.value for p in SPEC.operation(schema.list_users.operation_id).parameters
+    }
+    readings += [
+        (f"listUsers({p.name})", p.kind, list_users[p.name].kind)
+        for p in schema.list_users.parameters
+    ]
+    return readings
+
+
+def test_the_server_reads_each_field_as_the_generator_does() -> None:
+    readings = _server_readings()
+    assert len(readings) > 40  # every field of five models and listUsers' parameters
+    assert {server for _, server, _ in readings} <= set(KINDS)
+    assert [
+        (where, server, generator) for where, server, generator in readings if server != generator
+    ] == []

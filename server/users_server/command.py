@@ -32,6 +32,14 @@ _ENV_PREFIX = "USERS_SERVER_"
 _TRUE = ("1", "true", "yes", "on")
 
 
+_CREDENTIALS = {
+    "owner_token": "the owner's bearer token",
+    "viewer_token": "the viewer's bearer token",
+    "owner_api_key": "the owner's X-API-Key",
+    "viewer_api_key": "the viewer's X-API-Key",
+}
+
+
 def _env(name: str) -> str | None:
     return os.environ.get(_ENV_PREFIX + name)
 
@@ -47,7 +55,11 @@ def parse_args(argv: Sequence[str] | None = None, *, prog: str = PROG) -> Settin
         description="The Users API reference server (openapi.yaml), for development only.",
         epilog="Each flag can also be set as USERS_SERVER_<FLAG>, e.g. USERS_SERVER_PORT=0.",
     )
-    parser.add_argument("--host", default=_env("HOST") or defaults.host)
+    parser.add_argument(
+        "--host",
+        default=_env("HOST") or defaults.host,
+        help="the address to listen on (default: %(default)s)",
+    )
     parser.add_argument(
         "--port",
         type=int,
@@ -59,9 +71,13 @@ def parse_args(argv: Sequence[str] | None = None, *, prog: str = PROG) -> Settin
         default=_env("DB") or defaults.database,
         help="SQLite file, or :memory: (default: %(default)s)",
     )
-    for name in ("owner_token", "viewer_token", "owner_api_key", "viewer_api_key"):
+    for name, what in _CREDENTIALS.items():
         parser.add_argument(
-            "--" + name.replace("_", "-"), default=_env(name.upper()) or getattr(defaults, name)
+            "--" + name.replace("_", "-"),
+            default=_env(name.upper()) or getattr(defaults, name),
+            metavar="SECRET",
+            # Not %(default)s: the start-up banner prints the credentials, --help need not.
+            help=f"{what} (default: a fixed development value, printed at start)",
         )
     parser.add_argument(
         "--spec",

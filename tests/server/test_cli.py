@@ -4,6 +4,8 @@ start and stop, and one line instead of a traceback without the [server] extra."
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -184,3 +186,22 @@ def test_the_modules_checked_are_the_server_extra() -> None:
     extra = pyproject["project"]["optional-dependencies"]["server"]
     names = {requirement.split(">")[0].split("=")[0].split("<")[0].strip() for requirement in extra}
     assert names == set(SERVER_EXTRA)
+
+
+def test_every_server_command_of_the_readme_parses() -> None:
+    """The README's "The reference server" shows only flags the command has."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## The reference server\n")
+    section = text[start : text.index("\n## ", start + 1)]
+    lines = [
+        shlex.split(re.split(r"\s#", line)[0])
+        for line in section.splitlines()
+        if line.startswith(("users-sdk-server", "make serve"))
+    ]
+    assert len(lines) >= 4
+    for words in lines:
+        if words[0] == "make":  # make serve ARGS="..." runs users-sdk-server $(ARGS)
+            words = ["users-sdk-server", *shlex.split(words[2].removeprefix("ARGS="))]
+        if words[1:] == ["--help"]:
+            continue
+        assert isinstance(parse_args(words[1:]), Settings), words

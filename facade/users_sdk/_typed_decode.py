@@ -25,6 +25,7 @@ field): the caller goes to the builders, which explain it.
 
 from __future__ import annotations
 
+import functools
 import threading
 import types
 import typing
@@ -128,7 +129,7 @@ class TypedDecoder:
             return False
         fields: list[tuple[type[Struct], str]] = []
         values: list[tuple[type[Struct], str, str, str]] = []
-        _walk(self._structs[name][0], data, fields, values, None)
+        _walk(_plan(self._structs[name][0]), data, fields, values, None)
         new = False
         with self._lock:
             for struct, key in fields:
@@ -148,38 +149,65 @@ class TypedDecoder:
         return self._model_of.get(struct) or struct.__name__.removesuffix("Struct")
 
 
+# What a walk looks for in a value of a type (`_plan`): nothing (None), the
+# fields of a Struct, a Literal's values, the items of a list or map, the
+# arms of a union. Precomputed per type: a first drifted page walks thousands
+# of values, and most fields of a Struct hold nothing to look for.
+_Plan = tuple[Any, ...] | None
+
+
 def _walk(
-    tp: Any,
+    plan: _Plan,
     data: Any,
     fields: list[tuple[type[Struct], str]],
     values: list[tuple[type[Struct], str, str, str]],
     at: tuple[type[Struct], str, str] | None,  # the Struct, attribute, JSON name of `data`
 ) -> None:
-    """Collect the unknown fields and enum values of `data`, read as type `tp`
-    of the generated Structs (what is already learned counts as unknown)."""
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if isinstance(tp, type) and issubclass(tp, Struct):
+    """Collect the unknown fields and enum values of `data`, read by `plan`
+    (what is already learned counts as unknown: the caller keeps the new)."""
+    if plan is None:
+        return
+    kind = plan[0]
+    if kind == "struct":
         if type(data) is not dict:
             return
-        by_key = {f.encode_name: f for f in msgspec.structs.fields(tp)}
-        for key, value in data.items():
-            info = by_key.get(key)
-            if info is None:
-                fields.append((tp, key))
-            else:
-                _walk(info.type, value, fields, values, (tp, info.name, key))
-    elif origin is Literal:
-        if at is not None and type(data) is str and data not in args:
-            values.append((at[0], at[1], at[2], data))
-    elif origin is list and type(data) is list:
+        _, struct, known, inner = plan
+        fields.extend((struct, key) for key in data.keys() - known)
+        for key, (attribute, sub) in inner.items():
+            if key in data:
+                _walk(sub, data[key], fields, values, (struct, attribute, key))
+    elif kind == "literal":
+        if at is not None and type(data) is str and data not in plan[1]:
+            values.append((*at[:2], at[2], data))
+    elif kind == "list" and type(data) is list:
         for item in data:
-            _walk(args[0], item, fields, values, at)
-    elif origin is dict and type(data) is dict:
+            _walk(plan[1], item, fields, values, at)
+    elif kind == "dict" and type(data) is dict:
         for item in data.values():
-            _walk(args[1], item, fields, values, at)
-    elif origin in (typing.Union, types.UnionType):
-        for arm in args:
+            _walk(plan[1], item, fields, values, at)
+    elif kind == "union":
+        for arm in plan[1]:
             _walk(arm, data, fields, values, at)
+
+
+@functools.cache
+def _plan(tp: Any) -> _Plan:
+    """How to walk a value of type `tp` of the generated Structs (None: no
+    Struct or Literal in it, nothing to look for)."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if isinstance(tp, type) and issubclass(tp, Struct):
+        infos = msgspec.structs.fields(tp)
+        inner = {i.encode_name: (i.name, p) for i in infos if (p := _plan(i.type)) is not None}
+        return ("struct", tp, frozenset(i.encode_name for i in infos), inner)
+    if origin is Literal:
+        return ("literal", frozenset(args))
+    if origin is list or origin is dict:
+        item = _plan(args[-1])
+        return None if item is None else (origin.__name__, item)
+    if origin in (typing.Union, types.UnionType):
+        arms = tuple(p for arm in args if (p := _plan(arm)) is not None)
+        return ("union", arms) if arms else None
+    return None
 
 
 def _derive(

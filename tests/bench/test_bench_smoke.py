@@ -45,6 +45,10 @@ FIGURES: dict[str, str | None] = {
     "parse_page_msgspec": None,
     "parse_page_orjson": None,
     "parse_page_vs_pydantic": "<= 0.7",
+    "ahead_parse_field": "<= 0.75",
+    "ahead_parse_value": "<= 0.75",
+    "ahead_walk_vs_raw": "<= 1",
+    "ahead_walk_vs_pydantic": "<= 0.85",
     "e2e_get": None,
     "e2e_list": None,
     "e2e_load": None,
@@ -58,6 +62,7 @@ PEER_ROWS = {
     "parse_page_msgspec": "msgspec",
     "parse_page_orjson": "orjson",
     "parse_page_vs_pydantic": "pydantic",
+    "ahead_walk_vs_pydantic": "pydantic",
 }
 
 

@@ -10,8 +10,8 @@ response with anything the API added later makes `decode_*` return None.
 derive, at run time, a Struct that also takes the fields and enum values it
 has seen the API add (users_sdk._typed_decode): the converters put such
 fields in `additional_properties`, by the function a derived Struct has as
-its `KEPT` class variable (None in the generated ones). What a Struct accepts is converted into the very
-attrs model `from_dict` gives.
+its `KEPT` class variable (None in the generated ones). What a Struct
+accepts is converted into the very attrs model `from_dict` gives.
 
 The module imports msgspec: where it is not installed, importing this module
 fails and the facade uses the builders alone.

@@ -97,7 +97,7 @@ def page_body(page: int) -> bytes:
 # What an API ahead of the SDK adds: a field the spec does not have, and an
 # enum value it does not list (bench_ahead.py).
 AHEAD_PREFIX = b"/ahead"
-NEW_FIELD = "pronouns"
+NEW_FIELD = "x_added_later"  # a name no rehearsal of tests/spec_evolution adds
 NEW_STATUS = "archived"
 
 

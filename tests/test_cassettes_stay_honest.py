@@ -160,7 +160,7 @@ def test_the_report_lists_unused_and_stale_cassettes_and_their_versions(
     drop_field(recorded.path / EDITED, interaction=2, field="email")
     # The API got ahead of the SDK: the test passes, and the report says so.
     onboard = recorded.path / CASSETTES / "test_onboard.yaml"
-    add_field(onboard, interaction=2, field="pronouns", value="she/her")
+    add_field(onboard, interaction=2, field="x_added_later", value="she/her")
 
     report = run(recorded, "--block-network", "--users-sdk-cassettes-report")
     report.assert_outcomes(passed=2, failed=1)
@@ -177,7 +177,7 @@ def test_the_report_lists_unused_and_stale_cassettes_and_their_versions(
             f"  {CASSETTES.as_posix()}/test_each_test_gets_a_fresh_database.yaml: "
             f"users-sdk {__version__}",
             f"ahead of the spec of users-sdk {__version__} (the API sent them*upgrade*",
-            "  field 'pronouns' of User",
+            "  field 'x_added_later' of User",
         ]
     )
     assert "she/her" not in report.stdout.str()  # names, never values

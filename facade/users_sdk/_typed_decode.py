@@ -125,7 +125,7 @@ class TypedDecoder:
         when there is nothing (the body is refused for another reason)."""
         try:
             data = _GENERIC.decode(body)
-        except _REFUSED:
+        except (*_REFUSED, RecursionError):  # JSON nested too deep: the builders explain it
             return False
         fields: list[tuple[type[Struct], str]] = []
         values: list[tuple[type[Struct], str, str, str]] = []

@@ -23,7 +23,7 @@ Servers:
   figures; skipped with the reason when it cannot be imported.
 
 Modules: harness.py measures and reports; bench_import, bench_get,
-bench_pagination, bench_async, bench_parse, bench_e2e, bench_bulk and
+bench_pagination, bench_async, bench_parse, bench_ahead, bench_e2e, bench_bulk and
 bench_cassettes each make one group of figures; common.py holds what several
 groups share. This file is the command line.
 
@@ -42,6 +42,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from bench_ahead import bench_ahead_parse, bench_ahead_walk  # noqa: E402
 from bench_async import bench_async  # noqa: E402
 from bench_bulk import bench_bulk  # noqa: E402
 from bench_cassettes import bench_cassettes  # noqa: E402
@@ -61,7 +62,7 @@ from harness import (  # noqa: E402
     write_results,
 )
 
-GROUPS = ("import", "get", "pagination", "async", "parse", "e2e", "bulk", "cassettes")
+GROUPS = ("import", "get", "pagination", "async", "parse", "ahead", "e2e", "bulk", "cassettes")
 
 # Every figure the JSON holds, in table order (the smoke test checks them all).
 FIGURE_IDS = (
@@ -87,6 +88,10 @@ FIGURE_IDS = (
     "parse_page_msgspec",
     "parse_page_orjson",
     "parse_page_vs_pydantic",
+    "ahead_parse_field",
+    "ahead_parse_value",
+    "ahead_walk_vs_raw",
+    "ahead_walk_vs_pydantic",
     "e2e_get",
     "e2e_list",
     "e2e_load",
@@ -131,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows: list[dict[str, Any]] = []
     # The canned server is started once for every group that talks to it.
-    if groups & {"import", "get", "pagination", "async"}:
+    if groups & {"import", "get", "pagination", "async", "ahead"}:
         with start_canned_server() as server:
             if "import" in groups:
                 rows.extend(bench_import(config, server["fast"]))
@@ -141,8 +146,12 @@ def main(argv: list[str] | None = None) -> int:
                 rows.extend(bench_pagination(config, server["fast"]))
             if "async" in groups:
                 rows.extend(bench_async(config, server))
+            if "ahead" in groups:
+                rows.extend(bench_ahead_walk(config, server["fast"]))
     if "parse" in groups:
         rows.extend(bench_parse(config))
+    if "ahead" in groups:
+        rows.extend(bench_ahead_parse(config))
     if "e2e" in groups:
         rows.extend(bench_end_to_end(config))
     if "bulk" in groups:

@@ -32,14 +32,14 @@ def models_switched_off() -> Iterator[None]:
     is the paging machinery: requests, checks, cursors, iteration."""
     # Both builders the parser may call: the page's (build_list) and the one
     # per item it falls back to.
-    shapes, decoders = adapter.SHAPES, adapter._DECODERS
+    shapes, typed = adapter.SHAPES, adapter._TYPED
     user = shapes["User"]._replace(build=_pass_through, build_list=_pass_through)
     adapter.SHAPES = {**shapes, "User": user}
-    adapter._DECODERS = {}  # the typed decode too: the page goes to the builders
+    adapter._TYPED = None  # the typed decode too: the page goes to the builders
     try:
         yield
     finally:
-        adapter.SHAPES, adapter._DECODERS = shapes, decoders
+        adapter.SHAPES, adapter._TYPED = shapes, typed
 
 
 def bench_pagination(config: Config, base_url: str) -> list[dict[str, Any]]:

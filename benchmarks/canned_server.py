@@ -19,6 +19,9 @@ Routes (anything else is a 404 problem document):
 - `GET /v1/users?...&cursor=cN`   page N (0 without a cursor) of PAGES pages of
                                   PAGE_SIZE users, `next_cursor` "c<N+1>" until
                                   the last page, whose `next_cursor` is null
+- `GET /ahead/v1/users?...`       the same pages as an API ahead of the spec
+                                  sends them: every user has one field more
+                                  (`ahead_page_body`)
 - `GET /_stats`                   how many connections each port has accepted
                                   (this one included), to show that the clients
                                   measured kept their connections alive, and
@@ -91,6 +94,25 @@ def page_body(page: int) -> bytes:
     return json.dumps(body, separators=(",", ":")).encode()
 
 
+# What an API ahead of the SDK adds: a field the spec does not have, and an
+# enum value it does not list (bench_ahead.py).
+AHEAD_PREFIX = b"/ahead"
+NEW_FIELD = "x_added_later"  # a name no rehearsal of tests/spec_evolution adds
+NEW_STATUS = "archived"
+
+
+def ahead_page_body(page: int, *, field: bool = True, value: bool = False) -> bytes:
+    """Page `page` with one field the spec does not have in every user, or
+    one enum value it does not list (`status`), or both."""
+    data = json.loads(page_body(page))
+    for index, user in enumerate(data["items"]):
+        if field:
+            user[NEW_FIELD] = ("she/her", "he/him", "they/them")[index % 3]
+        if value:
+            user["status"] = NEW_STATUS
+    return json.dumps(data, separators=(",", ":")).encode()
+
+
 def _response(status: bytes, body: bytes, content_type: bytes = b"application/json") -> bytes:
     return (
         b"HTTP/1.1 " + status + b"\r\n"
@@ -108,6 +130,7 @@ class _Responses:
     def __init__(self) -> None:
         self.user = _response(b"200 OK", user_body())
         self.pages = [_response(b"200 OK", page_body(n)) for n in range(PAGES)]
+        self.ahead_pages = [_response(b"200 OK", ahead_page_body(n)) for n in range(PAGES)]
         self.not_found = _response(
             b"404 Not Found",
             json.dumps(
@@ -118,6 +141,9 @@ class _Responses:
 
     def for_target(self, target: bytes) -> bytes:
         path, _, query = target.partition(b"?")
+        pages = self.pages
+        if path.startswith(AHEAD_PREFIX):
+            path, pages = path[len(AHEAD_PREFIX) :], self.ahead_pages
         if path.startswith(USER_PATH) and len(path) > len(USER_PATH):
             return self.user
         if path == LIST_PATH:
@@ -129,7 +155,7 @@ class _Responses:
                     except ValueError:
                         return self.not_found
             if 0 <= page < PAGES:
-                return self.pages[page]
+                return pages[page]
         return self.not_found
 
 

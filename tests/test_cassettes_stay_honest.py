@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -71,6 +72,14 @@ def drop_field(path: Path, interaction: int, field: str) -> None:
     data = json.loads(body["string"])
     del data[field]
     body["string"] = json.dumps(data)
+    path.write_text(yaml.safe_dump(loaded), encoding="utf-8")
+
+
+def add_field(path: Path, interaction: int, field: str, value: Any) -> None:
+    """Edit a cassette the way an API ahead of the SDK answers: a field more."""
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    body = loaded["interactions"][interaction - 1]["response"]["body"]
+    body["string"] = json.dumps({**json.loads(body["string"]), field: value})
     path.write_text(yaml.safe_dump(loaded), encoding="utf-8")
 
 
@@ -149,6 +158,9 @@ def test_the_report_lists_unused_and_stale_cassettes_and_their_versions(
     unused = recorded.path / CASSETTES / "test_removed_long_ago.yaml"
     unused.write_bytes((recorded.path / CASSETTES / "test_onboard.yaml").read_bytes())
     drop_field(recorded.path / EDITED, interaction=2, field="email")
+    # The API got ahead of the SDK: the test passes, and the report says so.
+    onboard = recorded.path / CASSETTES / "test_onboard.yaml"
+    add_field(onboard, interaction=2, field="x_added_later", value="she/her")
 
     report = run(recorded, "--block-network", "--users-sdk-cassettes-report")
     report.assert_outcomes(passed=2, failed=1)
@@ -164,8 +176,11 @@ def test_the_report_lists_unused_and_stale_cassettes_and_their_versions(
             "recorded with:",
             f"  {CASSETTES.as_posix()}/test_each_test_gets_a_fresh_database.yaml: "
             f"users-sdk {__version__}",
+            f"ahead of the spec of users-sdk {__version__} (the API sent them*upgrade*",
+            "  field 'x_added_later' of User",
         ]
     )
+    assert "she/her" not in report.stdout.str()  # names, never values
 
 
 def test_a_module_can_share_one_database(user_suite: pytest.Pytester) -> None:

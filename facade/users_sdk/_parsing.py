@@ -3,22 +3,22 @@
 Loaded on first use (`_lazy.parsing`), not with `import users_sdk`: it brings in
 the generated attrs models and attrs.
 
-Nearly every response matches the spec exactly: msgspec decodes it straight
-into the generated model (users_api_client.sdk.structs, written by `make
-generate`), checking every type on the way. What it refuses (a field or enum
-value the spec does not know, any wrong type), or everything where msgspec is
-not installed, goes to the builders (users_api_client.sdk.builders), which
-build a model in one pass and keep what a newer API adds: fields the spec
-does not know go to `additional_properties`, enum values it does not know
-stay plain strings. Anything they refuse too, the general path here explains:
-an UnexpectedResponseError naming the field, or the generated `from_dict`'s
+msgspec decodes a response straight into the generated model
+(users_api_client.sdk.structs, written by `make generate`), checking every
+type on the way; fields and enum values the API added later it learns, and
+then takes at the same speed (users_sdk._typed_decode). What it refuses (a
+wrong type, a missing field), or everything where msgspec is not installed,
+goes to the builders (users_api_client.sdk.builders), which build a model in
+one pass and keep what a newer API adds too: fields the spec does not know go
+to `additional_properties`, enum values it does not know stay plain strings.
+Anything they refuse too, the general path here explains: an
+UnexpectedResponseError naming the field, or the generated `from_dict`'s
 own answer for what it accepts and the builder does not.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
@@ -27,9 +27,11 @@ from users_api_client.models import Problem
 from users_api_client.sdk.builders import FIELD_ERROR, PROBLEM, SHAPES, Shape
 
 try:
-    # The typed decode in C of responses that match the spec exactly (msgspec);
-    # without msgspec, the builders' path alone (the same results, slower).
+    # The typed decode in C (msgspec); without msgspec, the builders' path
+    # alone (the same results, slower).
     from users_api_client.sdk import structs
+
+    from ._typed_decode import TypedDecoder
 except ImportError:
     structs = None  # type: ignore[assignment]
 
@@ -41,8 +43,8 @@ if TYPE_CHECKING:
 
 __all__ = ["decode_json", "parse_cast", "parse_model", "parse_page", "parse_problem"]
 
-# The typed decode of each model that has one (none without msgspec).
-_DECODERS: dict[str, Callable[[bytes], Any]] = dict(structs.DECODERS) if structs else {}
+# The typed decode of the models that have one (None without msgspec).
+_TYPED: TypedDecoder | None = TypedDecoder(structs.STRUCTS) if structs else None
 
 _T = TypeVar("_T")
 
@@ -68,7 +70,7 @@ def decode_json(response: httpx2.Response) -> Any:
 
 def parse_model(name: str, response: httpx2.Response) -> Any:
     """The model `name` (User, Invitation, ...) an operation answers with."""
-    return _parse_one(SHAPES[name], _DECODERS.get(name), response)
+    return _parse_one(name, SHAPES[name], response)
 
 
 def parse_cast(cast_to: Any, response: httpx2.Response) -> Any:
@@ -89,12 +91,11 @@ def parse_cast(cast_to: Any, response: httpx2.Response) -> Any:
         ) from None
 
 
-def _parse_one(
-    shape: Shape[_T], typed_decode: Callable[[bytes], _T | None] | None, response: httpx2.Response
-) -> _T:
+def _parse_one(name: str, shape: Shape[_T], response: httpx2.Response) -> _T:
     """One model: the typed decode, else the builder, else the general path."""
-    if typed_decode is not None and (typed := typed_decode(response.content)) is not None:
-        return typed
+    typed = _TYPED.decode(name, response.content) if _TYPED is not None else None
+    if typed is not None:
+        return typed  # type: ignore[no-any-return]
     data = decode_json(response)
     built = shape.build(data)
     return built if built is not None else _parse(shape, data, response)
@@ -102,8 +103,8 @@ def _parse_one(
 
 def parse_page(page: Page, response: httpx2.Response) -> tuple[list[Any], str | None, str | None]:
     """The items of one page, its next cursor and its previous cursor."""
-    decode = _DECODERS.get(page.model)
-    if decode is not None and (typed := decode(response.content)) is not None:
+    typed = _TYPED.decode(page.model, response.content) if _TYPED is not None else None
+    if typed is not None:
         return (
             getattr(typed, page.items),
             getattr(typed, page.next_cursor),

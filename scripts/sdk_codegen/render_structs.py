@@ -5,8 +5,12 @@ msgspec decodes JSON straight into a `Struct` of the spec's shape, checking
 every type, enum value and date-time as it goes, several times faster than
 `json.loads` plus a builder in Python. The Structs refuse unknown fields
 (`forbid_unknown_fields`) and, being Literal-typed, unknown enum values: a
-response with anything the API added later makes `decode_*` return None, and
-the caller then takes the builders' path, which keeps it. What a Struct
+response with anything the API added later makes `decode_*` return None.
+`STRUCTS` gives the facade each Struct and its converter, so that it can
+derive, at run time, a Struct that also takes the fields and enum values it
+has seen the API add (users_sdk._typed_decode): the converters put such
+fields in `additional_properties`, by the function a derived Struct has as
+its `KEPT` class variable (None in the generated ones). What a Struct
 accepts is converted into the very attrs model `from_dict` gives.
 
 The module imports msgspec: where it is not installed, importing this module
@@ -65,8 +69,19 @@ def _convert(value: Value, expression: str, spec: Spec) -> str:
     return expression
 
 
+# The class variable holding a derived Struct's function that gives the
+# fields it took for additional_properties: None in the generated Structs, so
+# that the converters' path for a spec-matching response pays one `is` test.
+KEPT = "KEPT"
+
+
 def _struct(model: Model, spec: Spec) -> list[str]:
-    lines = [f"class {struct_name(model.name)}(Struct, forbid_unknown_fields=True, kw_only=True):"]
+    if any(field.python_name == KEPT for field in model.fields):
+        raise Unsupported(f"a field named {KEPT}")
+    lines = [
+        f"class {struct_name(model.name)}(Struct, forbid_unknown_fields=True, kw_only=True):",
+        f"    {KEPT}: ClassVar[Callable[[Any], dict[str, Any]] | None] = None",
+    ]
     for field in model.fields:
         annotation = _type(field.value, spec)
         rename = "" if field.json_name == field.python_name else f"name={field.json_name!r}"
@@ -104,7 +119,11 @@ def _converter(model: Model, spec: Spec) -> list[str]:
                 for condition in absent
             )
             lines.append(f"    obj.{field.python_name} = {kept} else {converted}")
-    lines += ["    obj.additional_properties = {}", "    return obj", "", ""]
+    lines += [
+        f"    obj.additional_properties = {{}} if s.{KEPT} is None else s.{KEPT}(s)",
+        "    return obj",
+    ]
+    return [*lines, "", ""]
     return lines
 
 
@@ -141,6 +160,18 @@ def render(spec: Spec) -> str:
         decodable.append(model.name)
     body += decoders
     body += [
+        "# Each model's Struct and converter, by model name: the facade derives from",
+        "# them the Structs that also take what the API added (users_sdk._typed_decode).",
+        "STRUCTS: Final[Mapping[str, tuple[type[Struct], Callable[[Any], Any]]]] = {",
+        *(
+            f"    {name!r}: ({struct_name(name)}, _{spec.models[name].module}),"
+            for name in decodable
+        ),
+        "}",
+        "",
+        "",
+    ]
+    body += [
         "# The typed decode of each model that has one, by model name.",
         "DECODERS: Final[Mapping[str, Callable[[bytes], Any]]] = {",
         *(f"    {name!r}: decode_{spec.models[name].module}," for name in decodable),
@@ -159,7 +190,7 @@ def render(spec: Spec) -> str:
         "import datetime",
         "import uuid",
         "from collections.abc import Callable, Mapping",
-        "from typing import Any, Final, Literal",
+        "from typing import Any, ClassVar, Final, Literal",
         "",
         "from msgspec import UNSET, DecodeError, Struct, UnsetType, ValidationError, field",
         "from msgspec.json import Decoder",

@@ -45,6 +45,10 @@ FIGURES: dict[str, str | None] = {
     "parse_page_msgspec": None,
     "parse_page_orjson": None,
     "parse_page_vs_pydantic": "<= 0.7",
+    "ahead_parse_field": "<= 0.75",
+    "ahead_parse_value": "<= 0.75",
+    "ahead_walk_vs_raw": "<= 1",
+    "ahead_walk_vs_pydantic": "<= 0.85",
     "e2e_get": None,
     "e2e_list": None,
     "e2e_load": None,
@@ -58,6 +62,7 @@ PEER_ROWS = {
     "parse_page_msgspec": "msgspec",
     "parse_page_orjson": "orjson",
     "parse_page_vs_pydantic": "pydantic",
+    "ahead_walk_vs_pydantic": "pydantic",
 }
 
 
@@ -111,10 +116,10 @@ def test_a_peer_library_that_cannot_be_imported_gives_skipped_rows(tmp_path: Pat
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(shadows), os.environ.get("PYTHONPATH")])),
     }
-    result = run_bench(tmp_path, "--only", "parse", env=env)
+    result = run_bench(tmp_path, "--only", "parse,ahead", env=env)
 
     figures = {row["id"]: row for row in result["figures"]}
-    assert list(figures) == [name for name in FIGURES if name.startswith("parse_")]
+    assert list(figures) == [name for name in FIGURES if name.startswith(("parse_", "ahead_"))]
     for figure_id, library in PEER_ROWS.items():
         row = figures[figure_id]
         assert row["status"] == "skipped", figure_id

@@ -267,6 +267,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_sessionfinish(session: pytest.Session) -> None:
     worker_output = getattr(session.config, "workeroutput", None)
     if worker_output is not None and session.config.getoption(_REPORT_OPTION):
+        from .. import _drift
+
+        _ledger.note_drift(_drift.seen())
         worker_output["users_sdk_cassettes"] = _ledger.to_json()
 
 

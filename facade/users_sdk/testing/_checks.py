@@ -70,7 +70,10 @@ def fail_on_unplayed(config: pytest.Config, cassette: Any) -> None:
 
 
 def report_lines(config: pytest.Config, ledger: CassetteLedger) -> Iterable[str]:
+    from .. import _drift
     from ._report import render, scan
+
+    ledger.note_drift(_drift.seen())  # this process's; xdist workers' came merged
 
     entries = scan(
         ledger.folders(config.getini("users_sdk_cassette_dirs")),
@@ -78,4 +81,4 @@ def report_lines(config: pytest.Config, ledger: CassetteLedger) -> Iterable[str]
         lambda path: _shown(config, path),
         config.getini("users_sdk_cassette_check_ignore"),
     )
-    return render(entries, __version__)
+    return render(entries, __version__, drift=list(ledger.drift))

@@ -6,7 +6,9 @@ After a run, every cassette file under the cassette folders is read again:
   during a test would say, for every cassette, used or not);
 - recorded with: the users-sdk version(s) in its requests' User-Agent,
   which users_sdk.testing keeps when it scrubs; "unknown" when a cassette
-  was recorded before it did, or by another tool.
+  was recorded before it did, or by another tool;
+- ahead of the spec: the fields and enum values the responses of this run
+  had that the installed spec does not (users_sdk._drift), when there are any.
 """
 
 from __future__ import annotations
@@ -88,8 +90,14 @@ def scan(
     return entries
 
 
-def render(entries: list[CassetteEntry], installed: str) -> list[str]:
-    """The report's lines (the terminal summary prints them)."""
+def render(
+    entries: list[CassetteEntry],
+    installed: str,
+    drift: Iterable[tuple[str, str, str | None]] = (),
+) -> list[str]:
+    """The report's lines (the terminal summary prints them); `drift` holds
+    (model, field, None) for a field the spec does not have, (model, field,
+    value) for an enum value it does not list."""
     unused = [e for e in entries if not e.used]
     stale = [e for e in entries if e.stale or e.unreadable]
     lines = [
@@ -110,4 +118,16 @@ def render(entries: list[CassetteEntry], installed: str) -> list[str]:
         versions = ", ".join(f"users-sdk {v}" for v in e.versions) or "unknown"
         note = "" if e.versions in ([], [installed]) else f" (installed: {installed})"
         lines.append(f"  {e.shown}: {versions}{note}")
+    drift = list(drift)
+    if drift:
+        lines.append(
+            f"ahead of the spec of users-sdk {installed} (the API sent them; kept, and "
+            "logged once: regenerate the SDK from the API's spec, or upgrade users-sdk):"
+        )
+        for model, name, value in drift:
+            lines.append(
+                f"  field {name!r} of {model}"
+                if value is None
+                else f"  value {value!r} of {model}.{name}"
+            )
     return lines

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
-from typing import Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 from msgspec import UNSET, DecodeError, Struct, UnsetType, ValidationError, field
 from msgspec.json import Decoder
@@ -31,6 +31,7 @@ def _map(cls: Any, values: dict[str, Any]) -> Any:
 
 
 class UserStruct(Struct, forbid_unknown_fields=True, kw_only=True):
+    KEPT: ClassVar[Callable[[Any], dict[str, Any]] | None] = None
     id: str
     email: str
     display_name: str
@@ -73,11 +74,12 @@ def _user(s: UserStruct) -> User:
     obj.created_at = fromiso(s.created_at)
     obj.updated_at = fromiso(s.updated_at)
     obj.version = s.version
-    obj.additional_properties = {}
+    obj.additional_properties = {} if s.KEPT is None else s.KEPT(s)
     return obj
 
 
 class UserPageStruct(Struct, forbid_unknown_fields=True, kw_only=True):
+    KEPT: ClassVar[Callable[[Any], dict[str, Any]] | None] = None
     items: list[UserStruct]
     limit: int
     next_cursor: str | None
@@ -90,11 +92,12 @@ def _user_page(s: UserPageStruct) -> UserPage:
     obj.limit = s.limit
     obj.next_cursor = s.next_cursor
     obj.previous_cursor = s.previous_cursor
-    obj.additional_properties = {}
+    obj.additional_properties = {} if s.KEPT is None else s.KEPT(s)
     return obj
 
 
 class InvitationStruct(Struct, forbid_unknown_fields=True, kw_only=True):
+    KEPT: ClassVar[Callable[[Any], dict[str, Any]] | None] = None
     user_id: str
     sent_at: str
     expires_at: str
@@ -105,11 +108,12 @@ def _invitation(s: InvitationStruct) -> Invitation:
     obj.user_id = s.user_id
     obj.sent_at = fromiso(s.sent_at)
     obj.expires_at = fromiso(s.expires_at)
-    obj.additional_properties = {}
+    obj.additional_properties = {} if s.KEPT is None else s.KEPT(s)
     return obj
 
 
 class FieldErrorStruct(Struct, forbid_unknown_fields=True, kw_only=True):
+    KEPT: ClassVar[Callable[[Any], dict[str, Any]] | None] = None
     field: str
     message: str
     code: str
@@ -120,11 +124,12 @@ def _field_error(s: FieldErrorStruct) -> FieldError:
     obj.field = s.field
     obj.message = s.message
     obj.code = s.code
-    obj.additional_properties = {}
+    obj.additional_properties = {} if s.KEPT is None else s.KEPT(s)
     return obj
 
 
 class ProblemStruct(Struct, forbid_unknown_fields=True, kw_only=True):
+    KEPT: ClassVar[Callable[[Any], dict[str, Any]] | None] = None
     type_: str = field(name="type")
     title: str
     status: int
@@ -147,7 +152,7 @@ def _problem(s: ProblemStruct) -> Problem:
         if s.errors is UNSET
         else [_field_error(item) for item in s.errors]
     )
-    obj.additional_properties = {}
+    obj.additional_properties = {} if s.KEPT is None else s.KEPT(s)
     return obj
 
 
@@ -204,6 +209,17 @@ def decode_problem(body: bytes) -> Problem | None:
         return _problem(_PROBLEM_DECODER.decode(body))
     except (ValidationError, DecodeError, ValueError):
         return None
+
+
+# Each model's Struct and converter, by model name: the facade derives from
+# them the Structs that also take what the API added (users_sdk._typed_decode).
+STRUCTS: Final[Mapping[str, tuple[type[Struct], Callable[[Any], Any]]]] = {
+    "User": (UserStruct, _user),
+    "UserPage": (UserPageStruct, _user_page),
+    "Invitation": (InvitationStruct, _invitation),
+    "FieldError": (FieldErrorStruct, _field_error),
+    "Problem": (ProblemStruct, _problem),
+}
 
 
 # The typed decode of each model that has one, by model name.

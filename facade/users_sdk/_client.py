@@ -19,11 +19,9 @@ import httpx2
 
 from users_api_client.sdk.resources import AsyncResources, SyncResources
 
-from ._attempt import attempt, attempt_async
-from ._base_client import BaseClient, _Attempts, sleep_async
+from ._base_client import BaseClient, sleep_async
 from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientSettings, tls_verify
 from ._credentials import AsyncCredentialProvider, CredentialProvider
-from ._exceptions import APIConnectionError
 from ._http_clients import DefaultAsyncHttpx2Client, DefaultHttpx2Client
 from ._legacy_httpx import LegacyAsyncClient, LegacyClient, is_legacy_client, wrap, wrap_async
 from ._middleware import Middleware
@@ -31,6 +29,7 @@ from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._prepare import PreparedRequest, prepare, prepare_raw
 from ._response import APIResponse, to_async_raw_response, to_raw_response
 from ._retry_policy import RetryPolicy
+from ._send_loop import send_with_retries, send_with_retries_async
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
@@ -199,32 +198,7 @@ class UsersClient(BaseClient, SyncResources):
     def _send_with_retries(
         self, request: httpx2.Request, prepared: PreparedRequest, trace: OperationTrace | None
     ) -> Any:
-        attempts = _Attempts(self._max_retries_for(prepared))
-        credential = self._settings.credential
-        while True:
-            if not credential.is_fixed:
-                attempts.credential = attempts.refreshed or credential.current()
-                request.headers[credential.header] = credential.header_value(attempts.credential)
-            attempts.number += 1
-            try:
-                response = attempt(self, request, prepared, attempts.number, trace)
-            except APIConnectionError as error:
-                delay = self._next_retry_delay(request, attempts, error=error)
-                if delay is None:
-                    raise
-            else:
-                if self._refresh_after_401(response, attempts):
-                    attempts.refreshed = credential.current()
-                    if attempts.refreshed != attempts.credential:
-                        response.close()
-                        continue
-                delay = self._next_retry_delay(request, attempts, response=response)
-                if delay is None:
-                    return self._finish(response, prepared, attempts.number - 1)
-                response.close()
-            attempts.refreshed = None
-            attempts.retries += 1
-            self._sleep(delay)
+        return send_with_retries(self, request, prepared, trace)
 
 
 class AsyncUsersClient(BaseClient, AsyncResources):
@@ -363,29 +337,4 @@ class AsyncUsersClient(BaseClient, AsyncResources):
     async def _send_with_retries(
         self, request: httpx2.Request, prepared: PreparedRequest, trace: OperationTrace | None
     ) -> Any:
-        attempts = _Attempts(self._max_retries_for(prepared))
-        credential = self._settings.credential
-        while True:
-            if not credential.is_fixed:
-                attempts.credential = attempts.refreshed or await credential.current_async()
-                request.headers[credential.header] = credential.header_value(attempts.credential)
-            attempts.number += 1
-            try:
-                response = await attempt_async(self, request, prepared, attempts.number, trace)
-            except APIConnectionError as error:
-                delay = self._next_retry_delay(request, attempts, error=error)
-                if delay is None:
-                    raise
-            else:
-                if self._refresh_after_401(response, attempts):
-                    attempts.refreshed = await credential.current_async()
-                    if attempts.refreshed != attempts.credential:
-                        await response.aclose()
-                        continue
-                delay = self._next_retry_delay(request, attempts, response=response)
-                if delay is None:
-                    return self._finish(response, prepared, attempts.number - 1)
-                await response.aclose()
-            attempts.refreshed = None
-            attempts.retries += 1
-            await self._sleep(delay)
+        return await send_with_retries_async(self, request, prepared, trace)

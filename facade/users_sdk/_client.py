@@ -55,6 +55,11 @@ class UsersClient(BaseClient, SyncResources):
 
     Every tag of openapi.yaml is a resource (`client.users`); `request()`
     reaches a path the spec does not describe.
+
+    A response missing a required field, or with one of the wrong type, raises
+    UnexpectedResponseError; with `strict_responses=False` the field is None
+    (or the string the API sent, for a date-time that does not parse) and a
+    UsersSDKWarning says so once per field.
     """
 
     _page_class = SyncPage
@@ -72,10 +77,12 @@ class UsersClient(BaseClient, SyncResources):
         http_client: httpx2.Client | None = None,
         middleware: Sequence[Middleware] | None = None,
         retry: RetryPolicy | None = None,
+        strict_responses: bool = True,
     ) -> None:
         settings = ClientSettings(
             base_url=base_url, token=token, api_key=api_key, timeout=timeout,
             max_retries=max_retries, headers=headers, middleware=middleware, retry=retry,
+            strict_responses=strict_responses,
         )  # fmt: skip
         self._configure(settings)
         self._refuse_async_providers()
@@ -105,6 +112,7 @@ class UsersClient(BaseClient, SyncResources):
         headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
         middleware: Sequence[Middleware] | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | NotGiven = NOT_GIVEN,
+        strict_responses: bool | NotGiven = NOT_GIVEN,
     ) -> UsersClient:
         """A client with other options that shares this one's connection pool.
 
@@ -115,6 +123,7 @@ class UsersClient(BaseClient, SyncResources):
         settings = self._settings.derive(
             base_url=base_url, token=token, api_key=api_key, timeout=timeout,
             max_retries=max_retries, headers=headers, middleware=middleware, retry=retry,
+            strict_responses=strict_responses,
         )  # fmt: skip
         derived._configure(settings)
         derived._refuse_async_providers()
@@ -223,10 +232,12 @@ class AsyncUsersClient(BaseClient, AsyncResources):
         http_client: httpx2.AsyncClient | None = None,
         middleware: Sequence[Middleware] | None = None,
         retry: RetryPolicy | None = None,
+        strict_responses: bool = True,
     ) -> None:
         settings = ClientSettings(
             base_url=base_url, token=token, api_key=api_key, timeout=timeout,
             max_retries=max_retries, headers=headers, middleware=middleware, retry=retry,
+            strict_responses=strict_responses,
         )  # fmt: skip
         self._configure(settings)
         self._check_verify_applies(verify, http_client)
@@ -255,12 +266,14 @@ class AsyncUsersClient(BaseClient, AsyncResources):
         headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
         middleware: Sequence[Middleware] | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | NotGiven = NOT_GIVEN,
+        strict_responses: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncUsersClient:
         """A client with other options that shares this one's connection pool."""
         derived = object.__new__(AsyncUsersClient)
         settings = self._settings.derive(
             base_url=base_url, token=token, api_key=api_key, timeout=timeout,
             max_retries=max_retries, headers=headers, middleware=middleware, retry=retry,
+            strict_responses=strict_responses,
         )  # fmt: skip
         derived._configure(settings)
         derived._owns_http = False

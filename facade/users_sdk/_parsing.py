@@ -180,7 +180,7 @@ def _type_errors(shape: Shape[Any], data: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _parse(shape: Shape[_T], data: Any, response: httpx2.Response, strict: bool) -> _T:
+def _parse(shape: Shape[_T], data: Any, response: httpx2.Response, strict: bool = True) -> _T:
     """The general path, for data the builder refused: explain it, or accept
     what the generated from_dict accepts; not strict, repair what breaks
     the spec field by field first (users_sdk._tolerance)."""

@@ -66,6 +66,7 @@ def test_readme_script_blocks_run_against_the_reference_server(tmp_path: Path) -
     assert "email" in out  # the ValidationError example printed its field
     assert "someone changed carol first" in out
     assert "provided token: owner" in out
+    assert "read tolerantly: " in out  # strict_responses=False on a spec-matching server
     assert "viewer: viewer" in out
     assert "policy: owner" in out
     assert "spans: ['GET /v1/users/me', 'users.me']" in out

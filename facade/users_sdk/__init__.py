@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         RateLimitError,
         UnexpectedResponseError,
         UsersAPIError,
+        UsersSDKWarning,
         ValidationError,
     )
     from ._http_clients import (
@@ -109,6 +110,7 @@ __all__ = [
     "UnexpectedResponseError",
     "UsersAPIError",
     "UsersClient",
+    "UsersSDKWarning",
     "ValidationError",
     "__version__",
     "last_request_id",
@@ -143,6 +145,7 @@ _HOMES: Final[dict[str, tuple[str, ...]]] = {
         "RateLimitError",
         "UnexpectedResponseError",
         "UsersAPIError",
+        "UsersSDKWarning",
         "ValidationError",
     ),
     "._http_clients": (

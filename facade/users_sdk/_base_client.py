@@ -296,10 +296,13 @@ class BaseClient:
     def _parse(self, prepared: PreparedRequest, response: httpx2.Response) -> Any:
         """A 2xx answer by the shape its operation gives: nothing, a model or a page."""
         operation = prepared.operation
+        strict = self._settings.strict_responses
         if operation is None:
-            return _lazy.parsing.parse_cast(prepared.cast_to, response)
+            return _lazy.parsing.parse_cast(prepared.cast_to, response, strict=strict)
         if operation.page is not None:
-            items, next_cursor, previous_cursor = _lazy.parsing.parse_page(operation.page, response)
+            items, next_cursor, previous_cursor = _lazy.parsing.parse_page(
+                operation.page, response, strict=strict
+            )
             return self._page_class(
                 items, cursor=prepared.cursor, next_cursor=next_cursor,
                 previous_cursor=previous_cursor, http_response=response,
@@ -307,7 +310,7 @@ class BaseClient:
             )  # fmt: skip
         if operation.response is None:
             return None
-        return _lazy.parsing.parse_model(operation.response, response)
+        return _lazy.parsing.parse_model(operation.response, response, strict=strict)
 
 
 async def sleep_async(seconds: float) -> None:

@@ -19,11 +19,9 @@ import httpx2
 
 from users_api_client.sdk.resources import AsyncResources, SyncResources
 
-from ._attempt import attempt, attempt_async
-from ._base_client import BaseClient, _Attempts, sleep_async
+from ._base_client import BaseClient, sleep_async
 from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientSettings, tls_verify
 from ._credentials import AsyncCredentialProvider, CredentialProvider
-from ._exceptions import APIConnectionError
 from ._http_clients import DefaultAsyncHttpx2Client, DefaultHttpx2Client
 from ._legacy_httpx import LegacyAsyncClient, LegacyClient, is_legacy_client, wrap, wrap_async
 from ._middleware import Middleware
@@ -31,6 +29,7 @@ from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._prepare import PreparedRequest, prepare, prepare_raw
 from ._response import APIResponse, to_async_raw_response, to_raw_response
 from ._retry_policy import RetryPolicy
+from ._send_loop import send_with_retries, send_with_retries_async
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
@@ -56,6 +55,11 @@ class UsersClient(BaseClient, SyncResources):
 
     Every tag of openapi.yaml is a resource (`client.users`); `request()`
     reaches a path the spec does not describe.
+
+    A response missing a required field, or with one of the wrong type, raises
+    UnexpectedResponseError; with `strict_responses=False` the field is None
+    (or the string the API sent, for a date-time that does not parse) and a
+    UsersSDKWarning says so once per field.
     """
 
     _page_class = SyncPage
@@ -73,10 +77,12 @@ class UsersClient(BaseClient, SyncResources):
         http_client: httpx2.Client | None = None,
         middleware: Sequence[Middleware] | None = None,
         retry: RetryPolicy | None = None,
+        strict_responses: bool = True,
     ) -> None:
         settings = ClientSettings(
             base_url=base_url, token=token, api_key=api_key, timeout=timeout,
             max_retries=max_retries, headers=headers, middleware=middleware, retry=retry,
+            strict_responses=strict_responses,
         )  # fmt: skip
         self._configure(settings)
         self._refuse_async_providers()
@@ -106,6 +112,7 @@ class UsersClient(BaseClient, SyncResources):
         headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
         middleware: Sequence[Middleware] | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | NotGiven = NOT_GIVEN,
+        strict_responses: bool | NotGiven = NOT_GIVEN,
     ) -> UsersClient:
         """A client with other options that shares this one's connection pool.
 
@@ -116,6 +123,7 @@ class UsersClient(BaseClient, SyncResources):
         settings = self._settings.derive(
             base_url=base_url, token=token, api_key=api_key, timeout=timeout,
             max_retries=max_retries, headers=headers, middleware=middleware, retry=retry,
+            strict_responses=strict_responses,
         )  # fmt: skip
         derived._configure(settings)
         derived._refuse_async_providers()
@@ -199,32 +207,7 @@ class UsersClient(BaseClient, SyncResources):
     def _send_with_retries(
         self, request: httpx2.Request, prepared: PreparedRequest, trace: OperationTrace | None
     ) -> Any:
-        attempts = _Attempts(self._max_retries_for(prepared))
-        credential = self._settings.credential
-        while True:
-            if not credential.is_fixed:
-                attempts.credential = attempts.refreshed or credential.current()
-                request.headers[credential.header] = credential.header_value(attempts.credential)
-            attempts.number += 1
-            try:
-                response = attempt(self, request, prepared, attempts.number, trace)
-            except APIConnectionError as error:
-                delay = self._next_retry_delay(request, attempts, error=error)
-                if delay is None:
-                    raise
-            else:
-                if self._refresh_after_401(response, attempts):
-                    attempts.refreshed = credential.current()
-                    if attempts.refreshed != attempts.credential:
-                        response.close()
-                        continue
-                delay = self._next_retry_delay(request, attempts, response=response)
-                if delay is None:
-                    return self._finish(response, prepared, attempts.number - 1)
-                response.close()
-            attempts.refreshed = None
-            attempts.retries += 1
-            self._sleep(delay)
+        return send_with_retries(self, request, prepared, trace)
 
 
 class AsyncUsersClient(BaseClient, AsyncResources):
@@ -249,10 +232,12 @@ class AsyncUsersClient(BaseClient, AsyncResources):
         http_client: httpx2.AsyncClient | None = None,
         middleware: Sequence[Middleware] | None = None,
         retry: RetryPolicy | None = None,
+        strict_responses: bool = True,
     ) -> None:
         settings = ClientSettings(
             base_url=base_url, token=token, api_key=api_key, timeout=timeout,
             max_retries=max_retries, headers=headers, middleware=middleware, retry=retry,
+            strict_responses=strict_responses,
         )  # fmt: skip
         self._configure(settings)
         self._check_verify_applies(verify, http_client)
@@ -281,12 +266,14 @@ class AsyncUsersClient(BaseClient, AsyncResources):
         headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
         middleware: Sequence[Middleware] | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | NotGiven = NOT_GIVEN,
+        strict_responses: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncUsersClient:
         """A client with other options that shares this one's connection pool."""
         derived = object.__new__(AsyncUsersClient)
         settings = self._settings.derive(
             base_url=base_url, token=token, api_key=api_key, timeout=timeout,
             max_retries=max_retries, headers=headers, middleware=middleware, retry=retry,
+            strict_responses=strict_responses,
         )  # fmt: skip
         derived._configure(settings)
         derived._owns_http = False
@@ -363,29 +350,4 @@ class AsyncUsersClient(BaseClient, AsyncResources):
     async def _send_with_retries(
         self, request: httpx2.Request, prepared: PreparedRequest, trace: OperationTrace | None
     ) -> Any:
-        attempts = _Attempts(self._max_retries_for(prepared))
-        credential = self._settings.credential
-        while True:
-            if not credential.is_fixed:
-                attempts.credential = attempts.refreshed or await credential.current_async()
-                request.headers[credential.header] = credential.header_value(attempts.credential)
-            attempts.number += 1
-            try:
-                response = await attempt_async(self, request, prepared, attempts.number, trace)
-            except APIConnectionError as error:
-                delay = self._next_retry_delay(request, attempts, error=error)
-                if delay is None:
-                    raise
-            else:
-                if self._refresh_after_401(response, attempts):
-                    attempts.refreshed = await credential.current_async()
-                    if attempts.refreshed != attempts.credential:
-                        await response.aclose()
-                        continue
-                delay = self._next_retry_delay(request, attempts, response=response)
-                if delay is None:
-                    return self._finish(response, prepared, attempts.number - 1)
-                await response.aclose()
-            attempts.refreshed = None
-            attempts.retries += 1
-            await self._sleep(delay)
+        return await send_with_retries_async(self, request, prepared, trace)

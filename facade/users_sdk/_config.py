@@ -58,6 +58,7 @@ class ClientSettings:
         "max_retries",
         "middleware",
         "retry",
+        "strict_responses",
         "timeout",
     )
 
@@ -72,6 +73,7 @@ class ClientSettings:
         headers: Mapping[str, str] | None,
         middleware: Sequence[Middleware] | None = None,
         retry: RetryPolicy | None = None,
+        strict_responses: bool = True,
     ) -> None:
         base_url = base_url if base_url is not None else os.environ.get(BASE_URL_ENV)
         self.base_url = _checked_base_url(base_url)
@@ -81,6 +83,7 @@ class ClientSettings:
         self.headers = _checked_headers(headers)
         self.middleware = checked_middleware(middleware)
         self.retry = checked_retry_policy(retry)
+        self.strict_responses = _checked_strict_responses(strict_responses)
 
     def derive(
         self,
@@ -93,6 +96,7 @@ class ClientSettings:
         headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
         middleware: Sequence[Middleware] | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | NotGiven = NOT_GIVEN,
+        strict_responses: bool | NotGiven = NOT_GIVEN,
     ) -> ClientSettings:
         """These settings with some replaced (headers are merged, the rest replaced)."""
         derived = object.__new__(ClientSettings)
@@ -123,6 +127,11 @@ class ClientSettings:
             self.middleware if isinstance(middleware, NotGiven) else checked_middleware(middleware)
         )
         derived.retry = self.retry if isinstance(retry, NotGiven) else checked_retry_policy(retry)
+        derived.strict_responses = (
+            self.strict_responses
+            if isinstance(strict_responses, NotGiven)
+            else _checked_strict_responses(strict_responses)
+        )
         return derived
 
     def default_headers(self) -> dict[str, str]:
@@ -135,10 +144,12 @@ class ClientSettings:
 
     def describe(self) -> str:
         """For repr(): everything but the credential's value."""
-        return (
+        described = (
             f"base_url={self.base_url!r}, {self.credential.describe()}, "
             f"timeout={self.timeout!r}, max_retries={self.max_retries}"
         )
+        # Shown only when not the default: a tolerant client is worth noticing.
+        return described if self.strict_responses else described + ", strict_responses=False"
 
 
 def _checked_base_url(base_url: str | None) -> str:
@@ -232,6 +243,15 @@ def _checked_max_retries(max_retries: object) -> int:
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
         raise ConfigurationError(f"max_retries must be an int >= 0, not {brief(max_retries)}")
     return max_retries
+
+
+def _checked_strict_responses(strict_responses: object) -> bool:
+    # A truthy string ("false") or 0 would silently pick a mode: only a bool says which.
+    if not isinstance(strict_responses, bool):
+        raise ConfigurationError(
+            f"strict_responses must be True or False, not {brief(strict_responses)}"
+        )
+    return strict_responses
 
 
 def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:

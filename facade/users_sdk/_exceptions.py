@@ -26,6 +26,9 @@ UsersAPIError
 ```
 
 `except UsersAPIError` catches everything the SDK raises.
+
+UsersSDKWarning (a UserWarning, not an error) is what the SDK warns with: a
+response that strict_responses=False let through although it breaks the spec.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ __all__ = [
     "RateLimitError",
     "UnexpectedResponseError",
     "UsersAPIError",
+    "UsersSDKWarning",
     "ValidationError",
 ]
 
@@ -70,6 +74,13 @@ _BODY_EXCERPT = 200
 
 class UsersAPIError(Exception):
     """The root of every exception this SDK raises."""
+
+
+class UsersSDKWarning(UserWarning):
+    """Something the SDK let through but wants known: with strict_responses=False,
+    a response whose required field was missing or of the wrong type (issued
+    once per model and field in a process). Not a UsersAPIError: it is no error
+    unless the warnings filter makes it one (`-W error`)."""
 
 
 class InvalidArgumentError(UsersAPIError, ValueError):

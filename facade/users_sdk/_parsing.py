@@ -13,12 +13,14 @@ one pass and keep what a newer API adds too: fields the spec does not know go
 to `additional_properties`, enum values it does not know stay plain strings.
 Anything they refuse too, the general path here explains: an
 UnexpectedResponseError naming the field, or the generated `from_dict`'s
-own answer for what it accepts and the builder does not.
+own answer for what it accepts and the builder does not. With
+strict_responses=False (`strict=False` here) that path parses a missing or
+mistyped field anyway (users_sdk._tolerance); the faster paths before it
+never see such a body, so the flag costs them nothing.
 """
 
 from __future__ import annotations
 
-import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
@@ -37,6 +39,7 @@ except ImportError:
 
 from . import _json
 from ._exceptions import UnexpectedResponseError
+from ._tolerance import describe, is_instant, mistyped, repair
 
 if TYPE_CHECKING:
     from users_api_client.sdk.call import Page
@@ -68,18 +71,18 @@ def decode_json(response: httpx2.Response) -> Any:
         ) from None
 
 
-def parse_model(name: str, response: httpx2.Response) -> Any:
+def parse_model(name: str, response: httpx2.Response, *, strict: bool = True) -> Any:
     """The model `name` (User, Invitation, ...) an operation answers with."""
-    return _parse_one(name, SHAPES[name], response)
+    return _parse_one(name, SHAPES[name], response, strict)
 
 
-def parse_cast(cast_to: Any, response: httpx2.Response) -> Any:
+def parse_cast(cast_to: Any, response: httpx2.Response, *, strict: bool = True) -> Any:
     """client.request(): the decoded JSON (None for no body), or the model `cast_to`."""
     if cast_to is None:
         return decode_json(response) if response.content else None
     shape = SHAPES.get(cast_to.__name__)
     if shape is not None and shape.model is cast_to:
-        return parse_model(cast_to.__name__, response)
+        return parse_model(cast_to.__name__, response, strict=strict)
     data = decode_json(response)
     try:
         return cast_to.from_dict(data)
@@ -91,18 +94,22 @@ def parse_cast(cast_to: Any, response: httpx2.Response) -> Any:
         ) from None
 
 
-def _parse_one(name: str, shape: Shape[_T], response: httpx2.Response) -> _T:
+def _parse_one(name: str, shape: Shape[_T], response: httpx2.Response, strict: bool) -> _T:
     """One model: the typed decode, else the builder, else the general path."""
     typed = _TYPED.decode(name, response.content) if _TYPED is not None else None
     if typed is not None:
         return typed  # type: ignore[no-any-return]
     data = decode_json(response)
     built = shape.build(data)
-    return built if built is not None else _parse(shape, data, response)
+    return built if built is not None else _parse(shape, data, response, strict)
 
 
-def parse_page(page: Page, response: httpx2.Response) -> tuple[list[Any], str | None, str | None]:
-    """The items of one page, its next cursor and its previous cursor."""
+def parse_page(
+    page: Page, response: httpx2.Response, *, strict: bool = True
+) -> tuple[list[Any], str | None, str | None]:
+    """The items of one page, its next cursor and its previous cursor. The
+    page's own fields stay strict either way: a cursor read as None would end
+    a listing early without a word."""
     typed = _TYPED.decode(page.model, response.content) if _TYPED is not None else None
     if typed is not None:
         return (
@@ -130,7 +137,7 @@ def parse_page(page: Page, response: httpx2.Response) -> tuple[list[Any], str | 
     if models is None:  # an item does not match the spec: each one on its own
         build = shape.build
         models = [
-            model if (model := build(item)) is not None else _parse(shape, item, response)
+            model if (model := build(item)) is not None else _parse(shape, item, response, strict)
             for item in items
         ]
     return models, next_cursor, previous_cursor
@@ -162,47 +169,34 @@ def _type_errors(shape: Shape[Any], data: dict[str, Any]) -> list[str]:
     """Fields of `data` whose JSON type is not one the spec gives (a JSON
     true or false is no integer or number, though Python's bool is an int)."""
     problems = [
-        f"field {name!r} should be {_describe(expected)}, got {type(data[name]).__name__}"
+        f"field {name!r} should be {describe(expected)}, got {type(data[name]).__name__}"
         for name, expected in shape.json_types.items()
-        if name in data
-        and (
-            not isinstance(data[name], expected)
-            or (isinstance(data[name], bool) and bool not in expected)
-        )
+        if name in data and mistyped(data[name], expected)
     ]
     for name in shape.instants:
         value = data.get(name)
-        if isinstance(value, str) and not _is_instant(value):
+        if isinstance(value, str) and not is_instant(value):
             problems.append(f"field {name!r} should be an RFC 3339 date-time, got {value!r}")
     return problems
 
 
-def _is_instant(value: str) -> bool:
-    try:
-        datetime.datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _describe(expected: tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
-             list: "an array", dict: "an object", type(None): "null"}  # fmt: skip
-    return " or ".join(dict.fromkeys(names.get(t, t.__name__) for t in expected))
-
-
-def _parse(shape: Shape[_T], data: Any, response: httpx2.Response) -> _T:
+def _parse(shape: Shape[_T], data: Any, response: httpx2.Response, strict: bool = True) -> _T:
     """The general path, for data the builder refused: explain it, or accept
-    what the generated from_dict accepts."""
+    what the generated from_dict accepts; not strict, repair what breaks
+    the spec field by field first (users_sdk._tolerance)."""
     name = shape.model.__name__
     if not isinstance(data, dict):
         raise UnexpectedResponseError(
             f"expected a {name} object, got {type(data).__name__}", response=response, body=data
         )
+    body = data
+    repaired: dict[str, Any] = {}
+    if not strict:
+        data, repaired = repair(shape, data)
     problems = _type_errors(shape, data)
     if problems:
         raise UnexpectedResponseError(
-            f"{name}: {'; '.join(problems)}", response=response, body=data
+            f"{name}: {'; '.join(problems)}", response=response, body=body
         )
     # from_dict refuses enum values it does not know: parse with a known value
     # in place, then put the new one back, so a value the API added later does
@@ -217,10 +211,12 @@ def _parse(shape: Shape[_T], data: Any, response: httpx2.Response) -> _T:
         parsed: _T = shape.model.from_dict(known)  # type: ignore[attr-defined]
     except KeyError as missing:
         raise UnexpectedResponseError(
-            f"{name}: the required field {missing} is missing", response=response, body=data
+            f"{name}: the required field {missing} is missing", response=response, body=body
         ) from None
     except (TypeError, ValueError, AttributeError, OverflowError) as error:
-        raise UnexpectedResponseError(f"{name}: {error}", response=response, body=data) from None
+        raise UnexpectedResponseError(f"{name}: {error}", response=response, body=body) from None
     for field, value in unknown.items():
-        setattr(parsed, field, value)
+        setattr(parsed, shape.attributes[field], value)
+    for attribute, value in repaired.items():
+        setattr(parsed, attribute, value)
     return parsed

@@ -196,6 +196,30 @@ def _json_types(value: Value) -> str:
     return f"({types})" if "," in types else f"({types},)"
 
 
+def _stand_in(value: Value, spec: Spec, busy: frozenset[str]) -> object:
+    """A JSON value of `value`'s kind that the generated from_dict accepts: what
+    the facade's tolerant mode (strict_responses=False) parses in place of a
+    missing or mistyped required field, before setting that field to None or
+    to the value the API sent. Never shown to anyone."""
+    if value.nullable:
+        return None
+    if value.kind == ENUM and value.enum is not None:
+        return spec.enums[value.enum].values[0]
+    if value.kind == LIST:
+        return []
+    if value.kind == MAP:
+        return {}
+    if value.kind == MODEL and value.model is not None:
+        if value.model in busy:  # a model that requires itself: no finite stand-in
+            return None
+        return _stand_ins(spec.models[value.model], spec, busy | {value.model})
+    return _kind(value).example if value.kind in KINDS else None
+
+
+def _stand_ins(model: Model, spec: Spec, busy: frozenset[str]) -> dict[str, object]:
+    return {f.json_name: _stand_in(f.value, spec, busy) for f in model.fields if f.required}
+
+
 def _shape(model: Model, spec: Spec) -> list[str]:
     json_types = "".join(
         f"        {f.json_name!r}: {_json_types(f.value)},\n" for f in model.fields
@@ -218,6 +242,10 @@ def _shape(model: Model, spec: Spec) -> list[str]:
         *([enums] if enums else []),
         "    },",
         f"    frozenset({{{instants}}}),".replace("frozenset({})", "frozenset()"),
+        "    {",
+        *(f"        {f.json_name!r}: {f.python_name!r}," for f in model.fields),
+        "    },",
+        f"    {_stand_ins(model, spec, frozenset({model.name}))!r},",
         ")",
         "",
     ]
@@ -259,7 +287,8 @@ def render(spec: Spec) -> str:
         "",
         "class Shape(NamedTuple, Generic[T]):",
         '    """A response model: its builder, the JSON types each field may have,',
-        '    the known values of its enum fields, and its date-time fields."""',
+        "    the known values of its enum fields, its date-time fields, its attribute",
+        '    names, and stand-ins for its required fields."""',
         "",
         "    model: type[T]",
         "    build: Callable[[Any], T | None]",
@@ -267,6 +296,12 @@ def render(spec: Spec) -> str:
         "    json_types: Mapping[str, tuple[type, ...]]",
         "    enums: Mapping[str, frozenset[str]]",
         "    instants: frozenset[str]  # the date-time fields",
+        "    # Each field's attribute on the model, by its JSON name (`type` is `type_`).",
+        "    attributes: Mapping[str, str]",
+        "    # Each required field's stand-in: a JSON value the model's from_dict",
+        "    # accepts, parsed in place of a missing or mistyped one when",
+        "    # strict_responses=False (the field is then set to None or the raw value).",
+        "    stand_ins: Mapping[str, Any]",
         "",
         "",
     ]

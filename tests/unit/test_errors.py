@@ -205,8 +205,11 @@ def test_every_exception_is_under_one_root_and_drawn_in_the_tree() -> None:
     assert len(classes) >= 19
     tree = _exceptions.__doc__ or ""
     for cls in classes:
-        assert issubclass(cls, UsersAPIError), cls
+        # A warning is issued, not raised: it has its own root, UserWarning.
+        root = UserWarning if issubclass(cls, Warning) else UsersAPIError
+        assert issubclass(cls, root), cls
         assert cls.__name__ in tree, cls
+    assert [cls.__name__ for cls in classes if issubclass(cls, Warning)] == ["UsersSDKWarning"]
 
 
 def test_local_errors_are_also_value_and_type_errors() -> None:

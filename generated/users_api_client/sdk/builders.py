@@ -33,7 +33,8 @@ datefromiso = datetime.date.fromisoformat
 
 class Shape(NamedTuple, Generic[T]):
     """A response model: its builder, the JSON types each field may have,
-    the known values of its enum fields, and its date-time fields."""
+    the known values of its enum fields, its date-time fields, its attribute
+    names, and stand-ins for its required fields."""
 
     model: type[T]
     build: Callable[[Any], T | None]
@@ -41,6 +42,12 @@ class Shape(NamedTuple, Generic[T]):
     json_types: Mapping[str, tuple[type, ...]]
     enums: Mapping[str, frozenset[str]]
     instants: frozenset[str]  # the date-time fields
+    # Each field's attribute on the model, by its JSON name (`type` is `type_`).
+    attributes: Mapping[str, str]
+    # Each required field's stand-in: a JSON value the model's from_dict
+    # accepts, parsed in place of a missing or mistyped one when
+    # strict_responses=False (the field is then set to None or the raw value).
+    stand_ins: Mapping[str, Any]
 
 
 _USER_KEYS: Final = frozenset(
@@ -599,6 +606,48 @@ USER: Final = Shape(
         "status": frozenset(("invited", "active", "suspended", "deactivated")),
     },
     frozenset({"last_login_at", "created_at", "updated_at"}),
+    {
+        "id": "id",
+        "email": "email",
+        "display_name": "display_name",
+        "first_name": "first_name",
+        "last_name": "last_name",
+        "username": "username",
+        "role": "role",
+        "status": "status",
+        "phone": "phone",
+        "department": "department",
+        "groups": "groups",
+        "permissions": "permissions",
+        "metadata": "metadata",
+        "account_id": "account_id",
+        "is_service_user": "is_service_user",
+        "last_login_at": "last_login_at",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+        "version": "version",
+    },
+    {
+        "id": "x",
+        "email": "ada@example.com",
+        "display_name": "x",
+        "first_name": None,
+        "last_name": None,
+        "username": None,
+        "role": "owner",
+        "status": "invited",
+        "phone": None,
+        "department": None,
+        "groups": [],
+        "permissions": [],
+        "metadata": {},
+        "account_id": None,
+        "is_service_user": True,
+        "last_login_at": None,
+        "created_at": "2026-01-02T03:04:05.123456+02:00",
+        "updated_at": "2026-01-02T03:04:05.123456+02:00",
+        "version": 7,
+    },
 )
 
 METADATA: Final = Shape(
@@ -608,6 +657,8 @@ METADATA: Final = Shape(
     {},
     {},
     frozenset(),
+    {},
+    {},
 )
 
 USER_PAGE: Final = Shape(
@@ -622,6 +673,13 @@ USER_PAGE: Final = Shape(
     },
     {},
     frozenset(),
+    {
+        "items": "items",
+        "limit": "limit",
+        "next_cursor": "next_cursor",
+        "previous_cursor": "previous_cursor",
+    },
+    {"items": [], "limit": 7, "next_cursor": None, "previous_cursor": None},
 )
 
 INVITATION: Final = Shape(
@@ -635,6 +693,16 @@ INVITATION: Final = Shape(
     },
     {},
     frozenset({"sent_at", "expires_at"}),
+    {
+        "user_id": "user_id",
+        "sent_at": "sent_at",
+        "expires_at": "expires_at",
+    },
+    {
+        "user_id": "x",
+        "sent_at": "2026-01-02T03:04:05.123456+02:00",
+        "expires_at": "2026-01-02T03:04:05.123456+02:00",
+    },
 )
 
 FIELD_ERROR: Final = Shape(
@@ -648,6 +716,12 @@ FIELD_ERROR: Final = Shape(
     },
     {},
     frozenset(),
+    {
+        "field": "field",
+        "message": "message",
+        "code": "code",
+    },
+    {"field": "x", "message": "x", "code": "x"},
 )
 
 PROBLEM: Final = Shape(
@@ -665,6 +739,16 @@ PROBLEM: Final = Shape(
     },
     {},
     frozenset(),
+    {
+        "type": "type_",
+        "title": "title",
+        "status": "status",
+        "detail": "detail",
+        "instance": "instance",
+        "request_id": "request_id",
+        "errors": "errors",
+    },
+    {"type": "x", "title": "x", "status": 7},
 )
 
 

@@ -21,7 +21,6 @@ once and reported in the JSON (`first_page_us`), not as a figure.
 
 from __future__ import annotations
 
-import itertools
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -31,7 +30,7 @@ from typing import Any
 import httpx2
 from bench_parse import PYDANTIC_MISSING, parse_user_page
 from canned_server import AHEAD_PREFIX, NEW_FIELD, PAGE_SIZE, ahead_page_body
-from common import TOKEN, raw_pages
+from common import TOKEN, counted_walks
 from harness import (
     Config,
     Target,
@@ -167,17 +166,8 @@ def bench_ahead_walk(config: Config, base_url: str) -> list[dict[str, Any]]:
     sdk = UsersClient(base_url=ahead_url, token=TOKEN)
     raw = httpx2.Client(headers={"Authorization": f"Bearer {TOKEN}"})
 
-    def run_sdk() -> None:
-        count = 0
-        for _user in itertools.islice(sdk.users.list(limit=PAGE_SIZE), total):
-            count += 1
-        assert count == total, count
-
-    def run_raw_dicts() -> None:
-        count = 0
-        for _item in raw_pages(raw, ahead_url, config.pages):
-            count += 1
-        assert count == total, count
+    walks = counted_walks(sdk, raw, ahead_url, config.pages)
+    run_sdk, run_raw_dicts = walks["users_sdk"], walks["raw_dicts"]
 
     variants: dict[str, Callable[[], None]] = {"users_sdk": run_sdk, "raw_dicts": run_raw_dicts}
     if PYDANTIC_MISSING is None:

@@ -5,7 +5,6 @@ plus where the time goes and the peak memory of the walk."""
 from __future__ import annotations
 
 import gc
-import itertools
 import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +12,7 @@ from typing import Any
 
 import httpx2
 from canned_server import PAGE_SIZE
-from common import TOKEN, raw_pages
+from common import TOKEN, counted_walks, raw_pages
 from harness import MB, Config, cpu, figure, interleaved, median, ms, paired_ratio, spread, wall
 
 from users_api_client.models import User
@@ -48,17 +47,8 @@ def bench_pagination(config: Config, base_url: str) -> list[dict[str, Any]]:
     sdk = UsersClient(base_url=base_url, token=TOKEN)
     raw = httpx2.Client(headers={"Authorization": f"Bearer {TOKEN}"})
 
-    def run_sdk() -> None:
-        count = 0
-        for _user in itertools.islice(sdk.users.list(limit=PAGE_SIZE), total):
-            count += 1
-        assert count == total, count
-
-    def run_raw_dicts() -> None:
-        count = 0
-        for _item in raw_pages(raw, base_url, config.pages):
-            count += 1
-        assert count == total, count
+    walks = counted_walks(sdk, raw, base_url, config.pages)
+    run_sdk, run_raw_dicts = walks["users_sdk"], walks["raw_dicts"]
 
     def run_raw_models() -> None:
         count = 0

@@ -4,9 +4,10 @@ pagination and end-to-end figures measure the SDK against."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx2
@@ -42,3 +43,25 @@ def raw_pages(client: httpx2.Client, base_url: str, pages: int) -> Iterator[dict
         if cursor is None:
             return
         params = {"limit": PAGE_SIZE, "cursor": cursor}
+
+
+def counted_walks(
+    sdk: Any, raw: httpx2.Client, base_url: str, pages: int
+) -> dict[str, Callable[[], None]]:
+    """The two walks every pagination figure compares: the SDK's auto-pagination
+    and the raw loop of dicts, each checking it saw every user."""
+    total = pages * PAGE_SIZE
+
+    def run_sdk() -> None:
+        count = 0
+        for _user in itertools.islice(sdk.users.list(limit=PAGE_SIZE), total):
+            count += 1
+        assert count == total, count
+
+    def run_raw_dicts() -> None:
+        count = 0
+        for _item in raw_pages(raw, base_url, pages):
+            count += 1
+        assert count == total, count
+
+    return {"users_sdk": run_sdk, "raw_dicts": run_raw_dicts}

@@ -116,6 +116,21 @@ def test_a_mistyped_field_becomes_none_or_keeps_a_string_of_the_right_json_type(
         user = client.users.get("usr_1")
     assert getattr(user, field) == kept
     assert user.email == "ada@example.com"  # the other fields are as sent
+    assert user.to_dict()[field] == kept  # written back as it is held
+
+
+@pytest.mark.parametrize("field", ["created_at", "metadata"])
+def test_to_dict_writes_a_repaired_date_time_or_object_as_null(
+    make_client: Any, field: str
+) -> None:
+    """The generated to_dict() (scripts/templates/property_templates) writes back
+    what the tolerant mode left in a required date-time or object field."""
+    client = make_client(Recorder(json_response(200, without(field))), strict_responses=False)
+    with pytest.warns(UsersSDKWarning, match=f"User.{field}: the required field is missing"):
+        user = client.users.get("usr_1")
+    written = user.to_dict()
+    assert written[field] is None
+    assert written["email"] == "ada@example.com"
 
 
 def test_the_warning_never_holds_the_value(make_client: Any) -> None:

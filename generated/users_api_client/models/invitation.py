@@ -31,9 +31,17 @@ class Invitation:
     def to_dict(self) -> dict[str, Any]:
         user_id = self.user_id
 
-        sent_at = self.sent_at.isoformat()
+        sent_at = (
+            self.sent_at.isoformat()
+            if isinstance(self.sent_at, datetime.datetime)
+            else self.sent_at
+        )
 
-        expires_at = self.expires_at.isoformat()
+        expires_at = (
+            self.expires_at.isoformat()
+            if isinstance(self.expires_at, datetime.datetime)
+            else self.expires_at
+        )
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

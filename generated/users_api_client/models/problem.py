@@ -70,7 +70,9 @@ class Problem:
         if not isinstance(self.errors, Unset):
             errors = []
             for errors_item_data in self.errors:
-                errors_item = errors_item_data.to_dict()
+                errors_item = (
+                    errors_item_data.to_dict() if errors_item_data is not None else None
+                )
                 errors.append(errors_item)
 
         field_dict: dict[str, Any] = {}

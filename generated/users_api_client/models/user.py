@@ -97,7 +97,7 @@ class User:
 
         permissions = self.permissions
 
-        metadata = self.metadata.to_dict()
+        metadata = self.metadata.to_dict() if self.metadata is not None else None
 
         account_id: None | str
         account_id = self.account_id
@@ -106,13 +106,25 @@ class User:
 
         last_login_at: None | str
         if isinstance(self.last_login_at, datetime.datetime):
-            last_login_at = self.last_login_at.isoformat()
+            last_login_at = (
+                self.last_login_at.isoformat()
+                if isinstance(self.last_login_at, datetime.datetime)
+                else self.last_login_at
+            )
         else:
             last_login_at = self.last_login_at
 
-        created_at = self.created_at.isoformat()
+        created_at = (
+            self.created_at.isoformat()
+            if isinstance(self.created_at, datetime.datetime)
+            else self.created_at
+        )
 
-        updated_at = self.updated_at.isoformat()
+        updated_at = (
+            self.updated_at.isoformat()
+            if isinstance(self.updated_at, datetime.datetime)
+            else self.updated_at
+        )
 
         version = self.version
 

@@ -37,7 +37,9 @@ class UserPage:
     def to_dict(self) -> dict[str, Any]:
         items = []
         for items_item_data in self.items:
-            items_item = items_item_data.to_dict()
+            items_item = (
+                items_item_data.to_dict() if items_item_data is not None else None
+            )
             items.append(items_item)
 
         limit = self.limit

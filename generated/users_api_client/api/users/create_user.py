@@ -28,7 +28,7 @@ def _get_kwargs(
         "url": "/v1/users",
     }
 
-    _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict() if body is not None else None
 
     headers["Content-Type"] = "application/json"
 

@@ -27,7 +27,7 @@ def _get_kwargs(
         "url": "/v1/users/reset-password",
     }
 
-    _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict() if body is not None else None
 
     headers["Content-Type"] = "application/json"
 

@@ -36,7 +36,7 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict() if body is not None else None
 
     headers["Content-Type"] = "application/json"
 

@@ -192,6 +192,7 @@ class ValidationError(APIStatusError):
     """422: `errors` lists each field that is not valid (field, message, code)."""
 
     hint = "Fix the fields listed and send again."
+    args: tuple[Any, ...]  # declared, as BaseException's: __init__ rewrites it
 
     def __init__(self, *, response: httpx2.Response, body: object, problem: Problem | None) -> None:
         self.errors: Sequence[FieldError] = _field_errors(problem)

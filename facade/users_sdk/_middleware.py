@@ -55,12 +55,12 @@ class RequestContext:
         attempt: int,
         idempotency_key: str | None,
     ) -> None:
-        self.operation = operation  # as users call it: "users.create"
-        self.operation_id = operation_id  # the spec's operationId; None for client.request()
-        self.method = method
-        self.url_template = url_template  # "/v1/users/{user_id}": no ids, no query
-        self.attempt = attempt  # 1 for the first
-        self.idempotency_key = idempotency_key  # the same on every attempt of a call
+        self.operation: str = operation  # as users call it: "users.create"
+        self.operation_id: str | None = operation_id  # the operationId; None for client.request()
+        self.method: str = method
+        self.url_template: str = url_template  # "/v1/users/{user_id}": no ids, no query
+        self.attempt: int = attempt  # 1 for the first
+        self.idempotency_key: str | None = idempotency_key  # the same on every attempt of a call
 
     def __repr__(self) -> str:
         return (

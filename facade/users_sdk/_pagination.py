@@ -45,12 +45,12 @@ class _Page(Generic[_T]):
         client: Any,
         request: PreparedRequest,
     ) -> None:
-        self.items = items
-        self.cursor = cursor
+        self.items: list[_T] = items
+        self.cursor: str | None = cursor
         """The cursor this page was fetched with (None for the first page)."""
-        self.next_cursor = next_cursor
-        self.previous_cursor = previous_cursor
-        self.http_response = http_response
+        self.next_cursor: str | None = next_cursor
+        self.previous_cursor: str | None = previous_cursor
+        self.http_response: httpx2.Response = http_response
         self._client = client
         self._request = request
 

@@ -63,15 +63,15 @@ class PreparedRequest:
         operation: Operation | None,  # None for client.request()
         cast_to: Any = None,  # client.request(): the model to parse into, or None for JSON
     ) -> None:
-        self.method = method
-        self.path = path
-        self.params = params
-        self.json = json
-        self.headers = headers
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.operation = operation
-        self.cast_to = cast_to
+        self.method: str = method
+        self.path: str = path
+        self.params: dict[str, Any] | None = params
+        self.json: Any = json
+        self.headers: dict[str, str] | None = headers
+        self.timeout: httpx2.Timeout | NotGiven = timeout
+        self.max_retries: int | NotGiven = max_retries
+        self.operation: Operation | None = operation
+        self.cast_to: Any = cast_to
 
     def at_cursor(self, cursor: str) -> PreparedRequest:
         """The same request for the page at `cursor`: same filters, sort and size."""

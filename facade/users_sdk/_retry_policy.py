@@ -51,10 +51,10 @@ class RetryPolicy:
             raise ConfigurationError("RetryPolicy(statuses=...) must be HTTP statuses 400 to 599")
         if should_retry is not None and not callable(should_retry):
             raise ConfigurationError("RetryPolicy(should_retry=...) must be a function")
-        self.statuses = chosen
-        self.max_delay = _seconds("max_delay", max_delay)
-        self.max_retry_after = _seconds("max_retry_after", max_retry_after)
-        self.should_retry = should_retry
+        self.statuses: frozenset[int] = chosen
+        self.max_delay: float = _seconds("max_delay", max_delay)
+        self.max_retry_after: float = _seconds("max_retry_after", max_retry_after)
+        self.should_retry: Callable[[Exception, int], bool | None] | None = should_retry
 
     def __repr__(self) -> str:
         predicate = "" if self.should_retry is None else ", should_retry=<function>"

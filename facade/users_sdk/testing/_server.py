@@ -28,6 +28,9 @@ _MISSING = (
 class UsersApiServer:
     """A running reference server: where it listens and a credential it accepts."""
 
+    host: str
+    port: int
+
     def __init__(self, base_url: str, token: str, api_key: str, state: Any) -> None:
         self.base_url = base_url
         parts = urlsplit(base_url)

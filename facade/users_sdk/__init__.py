@@ -115,8 +115,17 @@ __all__ = [
     "__version__",
     "last_request_id",
 ]
-__all__ += _TYPES
-__all__ += _MODELS
+if TYPE_CHECKING:
+    # The same names, in the form type checkers read (pyright follows a
+    # submodule's __all__); at run time the tuples, which import nothing.
+    from users_api_client.sdk import exports as _exports
+    from users_api_client.sdk import params as _params
+
+    __all__ += _exports.__all__
+    __all__ += _params.__all__
+else:
+    __all__ += _TYPES
+    __all__ += _MODELS
 
 
 # The module each hand-written name comes from, as imported above for type

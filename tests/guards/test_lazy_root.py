@@ -34,8 +34,10 @@ def _type_checking_imports() -> dict[str, set[str]]:
         if isinstance(node, ast.If)
         and isinstance(node.test, ast.Name)
         and node.test.id == "TYPE_CHECKING"
+        # The other one extends __all__, with an `else:` for run time.
+        and not node.orelse
     ]
-    assert len(blocks) == 1, "one `if TYPE_CHECKING:` block at module level"
+    assert len(blocks) == 1, "one `if TYPE_CHECKING:` block of imports at module level"
     found: dict[str, set[str]] = {}
     for node in blocks[0].body:
         assert isinstance(node, ast.ImportFrom), ast.unparse(node)

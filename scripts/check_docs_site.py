@@ -48,7 +48,8 @@ def main() -> int:
     absent = missing(site)
     if absent:
         print(
-            "the API reference does not document: " + ", ".join(absent)
+            "the API reference does not document: "
+            + ", ".join(absent)
             + "; add a `::: <name>` to a page of docs/reference/",
             file=sys.stderr,
         )

@@ -23,7 +23,9 @@ MODELS_PAGE = "reference/models.md"
 # reference does not use users_sdk.__all__ (each page names what it shows, and
 # scripts/check_docs_site.py checks the built site against the real __all__),
 # so exactly these two warnings are dropped; any other fails the strict build.
-_DYNAMIC_ALL = tuple(f"Unsupported item in users_sdk.__all__: {name} " for name in ("_TYPES", "_MODELS"))
+_DYNAMIC_ALL = tuple(
+    f"Unsupported item in users_sdk.__all__: {name} " for name in ("_TYPES", "_MODELS")
+)
 
 
 class _DynamicAllFilter(logging.Filter):
@@ -49,7 +51,7 @@ def models_page() -> str:
         "Generated from the schemas of `openapi.yaml`. The models are attrs "
         "classes: `to_dict()` gives the JSON back, `from_dict()` builds one "
         "from it, and the fields the API sends that the spec does not have are "
-        "kept (`model.additional_properties`, `model[\"new_field\"]`). The "
+        'kept (`model.additional_properties`, `model["new_field"]`). The '
         "enums are `Literal` types; the `...Params` `TypedDict`s are the "
         "keyword arguments of the methods, for your own type-checked code.\n\n"
         "```python\n"
@@ -58,7 +60,7 @@ def models_page() -> str:
         "    me = client.users.me()\n"
         "    data = me.to_dict()  # the JSON of the user, as the API sent it\n"
         "    assert User.from_dict(data) == me\n"
-        "    print(data[\"email\"], me.role)\n"
+        '    print(data["email"], me.role)\n'
         "```\n\n"
         "## Models\n\n"
         + _directives([f"users_sdk.{name}" for name in names.MODELS])
@@ -74,7 +76,10 @@ def resources_page() -> str:
         module = importlib.import_module(f"users_api_client.sdk.resources.{resource}")
         # The sync class first, then its async twin, then the raw-response ones.
         classes = sorted(module.__all__, key=lambda name: name.startswith("Async"))
-        names = [f"{module.__name__}.{name}" for name in (*classes, *sorted(_raw(module), key=lambda name: name.startswith("Async")))]
+        names = [
+            f"{module.__name__}.{name}"
+            for name in (*classes, *sorted(_raw(module), key=lambda name: name.startswith("Async")))
+        ]
         sections.append(f"## `client.{resource}`\n\n" + _directives(names, short=True))
     return (
         "# Resources: `client.users`, ...\n\n"

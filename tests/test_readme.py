@@ -30,9 +30,9 @@ def test_the_readme_starts_with_the_two_commands() -> None:
 def test_the_install_section_installs_only_what_exists() -> None:
     """Nothing is published on PyPI under users-sdk: every pip line installs from
     a clone, a built wheel or a git URL, and names only extras pyproject has."""
-    extras = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
-        "optional-dependencies"
-    ])
+    extras = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    )
     text = README.read_text(encoding="utf-8")
     assert "not published on PyPI" in text
     pip_lines = [
@@ -69,7 +69,11 @@ def test_the_quick_start_runs_against_the_reference_server(tmp_path: Path) -> No
     script = tmp_path / "readme_blocks.py"
     script.write_text("\n\n".join(blocks), encoding="utf-8")
     with run_server(Settings(port=0, test_mode=True)) as base_url:
-        env = {**os.environ, "USERS_API_BASE_URL": base_url, "USERS_API_TOKEN": Settings().owner_token}
+        env = {
+            **os.environ,
+            "USERS_API_BASE_URL": base_url,
+            "USERS_API_TOKEN": Settings().owner_token,
+        }
         env.pop("USERS_API_KEY", None)
         result = subprocess.run(
             [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120

@@ -54,7 +54,9 @@ def _example(spec: Spec, methods: list[Method], method: Method, is_async: bool) 
     lines = list(setup)
     if method.page is not None:
         item = _snake(method.page.item)
-        lines += _statement(f"{'async for' if is_async else 'for'} {item} in {call}", arguments, "):")
+        lines += _statement(
+            f"{'async for' if is_async else 'for'} {item} in {call}", arguments, "):"
+        )
         lines.append(f"    print({item})")
     elif method.returns is not None:
         variable = _snake(method.returns)
@@ -128,7 +130,9 @@ def _call_arguments(spec: Spec, method: Method) -> list[str]:
         arguments += [_literal(body.get(a.wire)) for a in method.spread]
     elif method.body is not None:
         names = {a.wire: a.name for a in method.fields}
-        arguments += [f"{names[key]}={_literal(value)}" for key, value in body.items() if key in names]
+        arguments += [
+            f"{names[key]}={_literal(value)}" for key, value in body.items() if key in names
+        ]
     cursor = CURSOR if method.page is not None else None
     for argument in method.query:
         value = _parameter_example(spec, method, argument.wire, missing=None)

@@ -12,10 +12,9 @@ The rules that turn an operation into a method are in methods.py.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
-
-import functools
 
 import jinja2
 

@@ -15,7 +15,7 @@ from users_server import Settings, run_server
 # The child: for each (name, code, preamble) it resets the server, then runs
 # the code, compiled with top-level await allowed (as `python -m asyncio`
 # and notebooks do) when it awaits.
-CHILD = r'''
+CHILD = r"""
 import ast, asyncio, json, os, sys, httpx2
 blocks = json.load(open(sys.argv[1], encoding="utf-8"))
 base = os.environ["USERS_API_BASE_URL"]
@@ -28,7 +28,7 @@ for name, code, preamble in blocks:
     result = eval(compiled, namespace)
     if asyncio.iscoroutine(result):
         asyncio.run(result)
-'''
+"""
 
 
 def run_blocks(blocks: list[tuple[str, str, str]], tmp_path: Path) -> dict[str, str]:
@@ -39,7 +39,11 @@ def run_blocks(blocks: list[tuple[str, str, str]], tmp_path: Path) -> dict[str, 
     child.write_text(CHILD, encoding="utf-8")
     settings = Settings(port=0, test_mode=True, deterministic=True)
     with run_server(settings) as base_url:
-        env = {**os.environ, "USERS_API_BASE_URL": base_url, "USERS_API_TOKEN": settings.owner_token}
+        env = {
+            **os.environ,
+            "USERS_API_BASE_URL": base_url,
+            "USERS_API_TOKEN": settings.owner_token,
+        }
         env.pop("USERS_API_KEY", None)
         result = subprocess.run(
             [sys.executable, str(child), str(data)],

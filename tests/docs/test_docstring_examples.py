@@ -42,7 +42,8 @@ REAL_TOKEN = (
     "_base = os.environ['USERS_API_BASE_URL']\n"
     "UsersClient().users.create(email='reset.example@example.com', status='active')\n"
     "UsersClient().users.reset_password('reset.example@example.com')\n"
-    "RESET_TOKEN = httpx2.get(_base + '/_test/outbox', params={'kind': 'password_reset'}).json()[-1]['token']\n"
+    "_mail = httpx2.get(_base + '/_test/outbox', params={'kind': 'password_reset'})\n"
+    "RESET_TOKEN = _mail.json()[-1]['token']\n"
 )
 
 
@@ -84,7 +85,11 @@ def examples(obj: Any) -> list[str]:
 def test_every_public_method_has_an_example() -> None:
     methods = public_methods()
     assert len(methods) >= 40
-    missing = [name for name, function in methods.items() if "Examples:" not in (inspect.getdoc(function) or "") or not examples(function)]
+    missing = [
+        name
+        for name, function in methods.items()
+        if "Examples:" not in (inspect.getdoc(function) or "") or not examples(function)
+    ]
     assert missing == []
 
 
@@ -101,7 +106,9 @@ def _all_examples() -> dict[str, str]:
     seen: set[str] = set()
     for name, obj in objects.items():
         fixture = name.rsplit(".", 1)[-1] in FIXTURES
-        if not (fixture or inspect.isclass(obj) or inspect.isfunction(obj) or inspect.ismodule(obj)):
+        if not (
+            fixture or inspect.isclass(obj) or inspect.isfunction(obj) or inspect.ismodule(obj)
+        ):
             continue
         for index, code in enumerate(examples(obj)):
             if code not in seen:

@@ -89,10 +89,10 @@ def scrub_cassette(cassette: Mapping[str, Any]) -> dict[str, Any]:
         from vcr.request import Request
         from users_sdk.testing import scrub_cassette
 
-        me = Request("GET", "http://users-api.test/v1/users/me", None, {"Authorization": "Bearer t"})
+        me = Request("GET", "http://users-api.test/v1/users/me", None, {"X-API-Key": "key"})
         answer = {"status": {"code": 200, "message": "OK"}, "headers": {}, "body": {"string": ""}}
         scrubbed = scrub_cassette({"requests": [me], "responses": [answer]})
-        print(scrubbed["requests"][0].headers)  # the token is a placeholder now
+        print(scrubbed["requests"][0].headers)  # the key is a placeholder now
         ```
     """
     return _scrub.scrub_cassette(cassette)

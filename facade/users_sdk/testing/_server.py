@@ -51,9 +51,10 @@ class UsersApiServer:
 
 
             def test_reset(users_api_server):
-                with UsersClient(base_url=users_api_server.base_url, token=users_api_server.token) as c:
+                server = users_api_server
+                with UsersClient(base_url=server.base_url, token=server.token) as c:
                     c.users.create(email="temp@example.com")
-                    users_api_server.reset()
+                    server.reset()
                     assert len(c.users.list().items) == 2  # the two seeded users
             ```
         """

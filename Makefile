@@ -9,7 +9,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated api-snapshot lint test demo serve record regen-check spec-evolution conformance clean bench bench-smoke
+.PHONY: help install generate check-generated api-snapshot lint test demo serve record regen-check spec-evolution conformance clean bench bench-smoke docs docs-serve
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -44,7 +44,7 @@ test: $(STAMP) ## Run the whole test suite, lint and the generated-code check
 	$(PY) -m pytest
 
 clean: ## Remove the virtual environment, caches and build output
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 demo: $(STAMP) ## The main job: show the SDK at work
@@ -70,3 +70,14 @@ conformance: $(STAMP) ## Every schemathesis check and phase (stateful too) on th
 
 spec-evolution: $(STAMP) ## Rehearse the committed spec change (tests/spec_evolution) on a copy of the project
 	$(PY) -m pytest -m spec_evolution tests/spec_evolution
+
+# MkDocs 1.x prints a banner about MkDocs 2 on every run; it is no warning of this site.
+DOCS_ENV := NO_MKDOCS_2_WARNING=1
+DOCS_ADDR ?= 127.0.0.1:8001
+
+docs: $(STAMP) ## The documentation site into site/: strict (any warning fails), then every public name checked
+	$(DOCS_ENV) $(BIN)/mkdocs build --strict --clean
+	$(PY) scripts/check_docs_site.py
+
+docs-serve: $(STAMP) ## Serve the documentation on http://127.0.0.1:8001, rebuilt on save (DOCS_ADDR=host:port for another)
+	$(DOCS_ENV) $(BIN)/mkdocs serve --strict --dev-addr $(DOCS_ADDR)

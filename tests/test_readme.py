@@ -1,4 +1,6 @@
-"""Every Python block of README.md runs, in order, against the reference server."""
+"""README.md: the two commands at the top, a truthful install, links that
+resolve, and its Python block (the quick start) running against the
+reference server. The guides' blocks run in tests/docs/test_guide_blocks.py."""
 
 from __future__ import annotations
 
@@ -6,16 +8,17 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
-from readme_blocks import pytest_files, pytest_snippets, python_blocks, script_blocks
+from doc_blocks import README, fenced_blocks, script_blocks
 from users_server import Settings, run_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_readme_starts_with_the_two_commands() -> None:
-    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    lines = README.read_text(encoding="utf-8").splitlines()
     assert lines[2:6] == [
         "```sh",
         "make demo    # the main job: the SDK against a real reference server, with no setup",
@@ -24,31 +27,47 @@ def test_the_readme_starts_with_the_two_commands() -> None:
     ]
 
 
-def test_every_python_block_is_run_by_some_test() -> None:
-    assert len(script_blocks()) >= 10
-    # Run by tests/test_testing_plugin.py, each as the file its first line names.
-    assert sorted(pytest_files()) == [
-        "conftest.py",
-        "test_async_onboarding.py",
-        "test_onboarding.py",
+def test_the_install_section_installs_only_what_exists() -> None:
+    """Nothing is published on PyPI under users-sdk: every pip line installs from
+    a clone, a built wheel or a git URL, and names only extras pyproject has."""
+    extras = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    )
+    text = README.read_text(encoding="utf-8")
+    assert "not published on PyPI" in text
+    pip_lines = [
+        line.split("#")[0].strip()
+        for language, block in fenced_blocks(README)
+        if language == "sh"
+        for line in block.splitlines()
+        if line.startswith("pip install")
     ]
-    assert len(script_blocks()) + len(pytest_snippets()) == len(python_blocks())
+    assert len(pip_lines) >= 3
+    for line in pip_lines:
+        target = line.removeprefix("pip install ").strip().strip('"')
+        assert target.startswith((".", "dist/", "users-sdk[")), line
+        if target.startswith("users-sdk["):
+            assert "@ git+" in target, f"{line}: a bare name would install from PyPI"
+        for extra in re.findall(r"\[([\w,]+)\]", target):
+            assert set(extra.split(",")) <= extras, line
+    # The server is in every wheel; only its dependencies are an extra.
+    assert "not in the wheel" not in text
 
 
-def test_every_block_imports_what_it_uses() -> None:
-    # Blocks run joined in one script (they share server state), so a missing
-    # import would pass there; a reader copies one block at a time.
-    for block in script_blocks():
-        for name in ("UsersClient", "AsyncUsersClient", "httpx2", "httpx", "asyncio", "logging"):
-            if re.search(rf"\b{name}[(.]", block):
-                assert re.search(rf"import (.*, )?{name}\b", block), (
-                    f"a README block uses {name} without importing it:\n{block}"
-                )
+def test_every_link_of_the_readme_resolves() -> None:
+    text = README.read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text)
+    local = [link for link in links if not link.startswith("http")]
+    assert len(local) >= 15
+    for link in local:
+        assert (ROOT / link).exists(), link
 
 
-def test_readme_script_blocks_run_against_the_reference_server(tmp_path: Path) -> None:
+def test_the_quick_start_runs_against_the_reference_server(tmp_path: Path) -> None:
+    blocks = script_blocks()
+    assert len(blocks) == 1  # the quick start; everything else is in the guides
     script = tmp_path / "readme_blocks.py"
-    script.write_text("\n\n".join(script_blocks()), encoding="utf-8")
+    script.write_text("\n\n".join(blocks), encoding="utf-8")
     with run_server(Settings(port=0, test_mode=True)) as base_url:
         env = {
             **os.environ,
@@ -60,18 +79,4 @@ def test_readme_script_blocks_run_against_the_reference_server(tmp_path: Path) -
             [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
         )
     assert result.returncode == 0, result.stderr
-    out = result.stdout
-    assert "ada@example.com" in out
-    assert "404" in out  # the NotFoundError example printed its status
-    assert "email" in out  # the ValidationError example printed its field
-    assert "someone changed carol first" in out
-    assert "provided token: owner" in out
-    assert "read tolerantly: " in out  # strict_responses=False on a spec-matching server
-    assert "viewer: viewer" in out
-    assert "policy: owner" in out
-    assert "spans: ['GET /v1/users/me', 'users.me']" in out
-    assert re.search(r"users\.me attempt 1: 200, \d+ ms", out)
-    assert re.search(r"page request id req_\S+ me request id req_\S+", out)  # Request ids
-    per_task = re.findall(r"@example\.com request id (req_\S+)", out)
-    assert per_task
-    assert len(set(per_task)) == len(per_task)  # each task saw its own call's id
+    assert "ada@example.com" in result.stdout

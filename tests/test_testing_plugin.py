@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from readme_blocks import pytest_files
+from doc_blocks import pytest_files
 from users_server import Settings, run_server
 
 SETTINGS = Settings(port=0, test_mode=True)
 PASSWORD = "my very secret passphrase"
 
-# Beyond the README's example: a password and a token in a body, a test that
+# Beyond the testing guide's examples: a password and a token in a body, a test that
 # tries to replace the scrubbing with its own mark, and the async fixture.
 EXTRA_TESTS = f'''
 import pytest

@@ -49,10 +49,6 @@ class UsersClient(BaseClient, SyncResources):
     Arguments not given are read from the environment: `USERS_API_BASE_URL`,
     and `USERS_API_TOKEN` (a bearer token) or `USERS_API_KEY` (an API key).
 
-    >>> client = UsersClient(base_url="http://127.0.0.1:8000", token="owner-token")
-    >>> client.max_retries
-    2
-
     Every tag of openapi.yaml is a resource (`client.users`); `request()`
     reaches a path the spec does not describe.
 
@@ -60,6 +56,14 @@ class UsersClient(BaseClient, SyncResources):
     UnexpectedResponseError; with `strict_responses=False` the field is None
     (or the string the API sent, for a date-time that does not parse) and a
     UsersSDKWarning says so once per field.
+
+    Examples:
+        ```python
+        from users_sdk import UsersClient
+
+        with UsersClient(timeout=10.0, max_retries=3) as client:
+            print(client.base_url, client.users.me().email)
+        ```
     """
 
     _page_class = SyncPage
@@ -116,8 +120,12 @@ class UsersClient(BaseClient, SyncResources):
     ) -> UsersClient:
         """A client with other options that shares this one's connection pool.
 
-        >>> fast = client.with_options(timeout=2.0, max_retries=0)
-        >>> as_viewer = client.with_options(token="viewer-token")
+        Examples:
+            ```python
+            fast = client.with_options(timeout=2.0, max_retries=0)
+            as_viewer = client.with_options(token="viewer-token")
+            print(fast.users.me().role, as_viewer.users.me().role)  # owner viewer
+            ```
         """
         derived = object.__new__(UsersClient)
         settings = self._settings.derive(
@@ -134,7 +142,13 @@ class UsersClient(BaseClient, SyncResources):
         return derived
 
     def close(self) -> None:
-        """Close the connection pool (if this client created it)."""
+        """Close the connection pool (if this client created it); `with` does too.
+
+        Examples:
+            ```python
+            client.close()
+            ```
+        """
         if self._owns_http:
             self._http.close()
 
@@ -164,11 +178,14 @@ class UsersClient(BaseClient, SyncResources):
         """Call a path the SDK does not describe, with the same credentials,
         retries, Idempotency-Key (POST, PATCH, DELETE), errors and redaction.
 
-        >>> client.request("GET", "/v1/users/me", cast_to=users_sdk.User)
-        >>> client.request("POST", "/v1/users", json={"email": "ada@example.com"})
-
         Returns the decoded JSON (None for an empty answer), or with `cast_to`
         (a model class such as users_sdk.User) that model.
+
+        Examples:
+            ```python
+            me = client.request("GET", "/v1/users/me", cast_to=users_sdk.User)
+            created = client.request("POST", "/v1/users", json={"email": "raw@example.com"})
+            ```
         """
         prepared = prepare_raw(
             method, path, params=params, json=json, headers=headers, cast_to=cast_to,
@@ -213,8 +230,11 @@ class UsersClient(BaseClient, SyncResources):
 class AsyncUsersClient(BaseClient, AsyncResources):
     """An asyncio client of the Users API; the twin of UsersClient.
 
-    >>> async with AsyncUsersClient() as client:
-    ...     user = await client.users.get("usr_0001")
+    Examples:
+        ```python
+        async with AsyncUsersClient() as client:
+            me = await client.users.me()
+        ```
     """
 
     _page_class = AsyncPage
@@ -268,7 +288,14 @@ class AsyncUsersClient(BaseClient, AsyncResources):
         retry: RetryPolicy | NotGiven = NOT_GIVEN,
         strict_responses: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncUsersClient:
-        """A client with other options that shares this one's connection pool."""
+        """A client with other options that shares this one's connection pool.
+
+        Examples:
+            ```python
+            as_viewer = client.with_options(token="viewer-token", max_retries=0)
+            print((await as_viewer.users.me()).role)  # viewer
+            ```
+        """
         derived = object.__new__(AsyncUsersClient)
         settings = self._settings.derive(
             base_url=base_url, token=token, api_key=api_key, timeout=timeout,
@@ -283,7 +310,13 @@ class AsyncUsersClient(BaseClient, AsyncResources):
         return derived
 
     async def close(self) -> None:
-        """Close the connection pool (if this client created it)."""
+        """Close the connection pool (if this client created it); `async with` does too.
+
+        Examples:
+            ```python
+            await client.close()
+            ```
+        """
         if self._owns_http:
             await self._http.aclose()
 
@@ -312,7 +345,10 @@ class AsyncUsersClient(BaseClient, AsyncResources):
     ) -> Any:
         """Call a path the SDK does not describe; the async twin of UsersClient.request.
 
-        >>> me = await client.request("GET", "/v1/users/me", cast_to=users_sdk.User)
+        Examples:
+            ```python
+            me = await client.request("GET", "/v1/users/me", cast_to=users_sdk.User)
+            ```
         """
         prepared = prepare_raw(
             method, path, params=params, json=json, headers=headers, cast_to=cast_to,

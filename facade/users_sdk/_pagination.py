@@ -61,9 +61,25 @@ class _Page(Generic[_T]):
         return request_id
 
     def has_next_page(self) -> bool:
+        """Whether a page follows this one (`next_cursor` is not None).
+
+        Examples:
+            ```python
+            page = client.users.list(limit=1)
+            print(page.has_next_page())  # True: there are two users
+            ```
+        """
         return self.next_cursor is not None
 
     def has_previous_page(self) -> bool:
+        """Whether a page precedes this one (`previous_cursor` is not None).
+
+        Examples:
+            ```python
+            second = client.users.list(limit=1).next_page()
+            print(second.has_previous_page())  # True
+            ```
+        """
         return self.previous_cursor is not None
 
     def __repr__(self) -> str:
@@ -97,16 +113,37 @@ def _check_not_seen(page: _Page[Any], seen: set[str | None]) -> None:
 
 
 class SyncPage(_Page[_T]):
-    """One page of results; iterate it to walk every following page too."""
+    """One page of results; iterate it to walk every following page too.
+
+    Examples:
+        ```python
+        page = client.users.list(limit=1)
+        print(len(page.items), page.next_cursor is not None)
+        for user in page:  # this page's users, then every following page's
+            print(user.email)
+        ```
+    """
 
     _client: UsersClient
 
     def next_page(self) -> SyncPage[_T]:
-        """Fetch the page after this one (NoMorePagesError on the last page)."""
+        """Fetch the page after this one (NoMorePagesError on the last page).
+
+        Examples:
+            ```python
+            second = client.users.list(limit=1).next_page()
+            ```
+        """
         return self._neighbour(self._cursor_towards(self.next_cursor, "next"))
 
     def previous_page(self) -> SyncPage[_T]:
-        """Fetch the page before this one (NoMorePagesError on the first page)."""
+        """Fetch the page before this one (NoMorePagesError on the first page).
+
+        Examples:
+            ```python
+            first_again = client.users.list(limit=1).next_page().previous_page()
+            ```
+        """
         return self._neighbour(self._cursor_towards(self.previous_cursor, "previous"))
 
     def _neighbour(self, cursor: str) -> SyncPage[_T]:
@@ -114,7 +151,14 @@ class SyncPage(_Page[_T]):
         return page
 
     def iter_pages(self) -> Iterator[SyncPage[_T]]:
-        """This page, then every following page, fetched one at a time."""
+        """This page, then every following page, fetched one at a time.
+
+        Examples:
+            ```python
+            for page in client.users.list(limit=1).iter_pages():
+                print(len(page.items), page.request_id)
+            ```
+        """
         page = self
         seen = {page.cursor}
         yield page
@@ -129,14 +173,37 @@ class SyncPage(_Page[_T]):
 
 
 class AsyncPage(_Page[_T]):
-    """One page of results from the async client; `async for` walks every page."""
+    """One page of results from the async client; `async for` walks every page.
+
+    Examples:
+        ```python
+        page = await client.users.list(limit=1)
+        async for user in page:  # this page's users, then every following page's
+            print(user.email)
+        ```
+    """
 
     _client: AsyncUsersClient
 
     async def next_page(self) -> AsyncPage[_T]:
+        """Fetch the page after this one (NoMorePagesError on the last page).
+
+        Examples:
+            ```python
+            second = await (await client.users.list(limit=1)).next_page()
+            ```
+        """
         return await self._neighbour(self._cursor_towards(self.next_cursor, "next"))
 
     async def previous_page(self) -> AsyncPage[_T]:
+        """Fetch the page before this one (NoMorePagesError on the first page).
+
+        Examples:
+            ```python
+            second = await (await client.users.list(limit=1)).next_page()
+            first_again = await second.previous_page()
+            ```
+        """
         return await self._neighbour(self._cursor_towards(self.previous_cursor, "previous"))
 
     async def _neighbour(self, cursor: str) -> AsyncPage[_T]:
@@ -144,6 +211,14 @@ class AsyncPage(_Page[_T]):
         return page
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[_T]]:
+        """This page, then every following page, fetched one at a time.
+
+        Examples:
+            ```python
+            async for page in (await client.users.list(limit=1)).iter_pages():
+                print(len(page.items), page.request_id)
+            ```
+        """
         page = self
         seen = {page.cursor}
         yield page
@@ -160,7 +235,15 @@ class AsyncPage(_Page[_T]):
 
 class AsyncPaginator(Generic[_T]):
     """What an async list returns: await it for the first page, or `async for`
-    over it for every item. The arguments were checked when it was made."""
+    over it for every item. The arguments were checked when it was made.
+
+    Examples:
+        ```python
+        first_page = await client.users.list(limit=50)
+        async for user in client.users.list(role="owner"):
+            print(user.email)
+        ```
+    """
 
     __slots__ = ("_client", "_request")
 

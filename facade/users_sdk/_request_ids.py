@@ -44,11 +44,13 @@ def last_request_id() -> str | None:
     task: a 2xx answer or an error status, after any retries. None before the
     first call, or when that answer had no x-request-id.
 
-    >>> user = client.users.get("usr_0001")
-    >>> users_sdk.last_request_id()
-    'req_5f1c...'
-
     A call that got no answer (APIConnectionError) does not change it.
+
+    Examples:
+        ```python
+        me = client.users.me()
+        print(users_sdk.last_request_id())  # req_...: quote it when you report a problem
+        ```
     """
     headers = _last_headers.get()
     if headers is None:

@@ -26,7 +26,14 @@ _raw_mode: contextvars.ContextVar[bool] = contextvars.ContextVar("users_sdk_raw"
 
 
 class APIResponse(Generic[_T]):
-    """One HTTP exchange and, on demand, its parsed value."""
+    """One HTTP exchange and, on demand, its parsed value.
+
+    Examples:
+        ```python
+        response = client.users.with_raw_response.me()
+        print(response.status_code, response.headers["etag"], response.request_id)
+        ```
+    """
 
     def __init__(
         self, http_response: httpx2.Response, parse: Callable[[], _T], retries_taken: int
@@ -59,7 +66,14 @@ class APIResponse(Generic[_T]):
         return self.http_response.request.url
 
     def parse(self) -> _T:
-        """The value the plain method would have returned (parsed once)."""
+        """The value the plain method would have returned (parsed once).
+
+        Examples:
+            ```python
+            me = client.users.with_raw_response.me().parse()
+            print(me.email)
+            ```
+        """
         if not self._is_parsed:
             self._parsed = self._parse()
             self._is_parsed = True

@@ -3,7 +3,8 @@
 - `sdk/call.py`: the typed description of a call (static);
 - `sdk/operations.py`: one `Operation` per operation of the spec;
 - `sdk/resources/<tag>.py`: the methods of `client.<tag>`, sync and async,
-  with explicit signatures and the spec's summary and description;
+  with explicit signatures, the spec's summary and description, and an
+  example written from the spec's example values (examples.py);
 - `sdk/resources/__init__.py`: the client properties, one per tag.
 
 The rules that turn an operation into a method are in methods.py.
@@ -11,11 +12,13 @@ The rules that turn an operation into a method are in methods.py.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from . import examples
 from . import methods as methods_module
 from .spec import Spec
 from .text import pascal, tuple_literal
@@ -47,6 +50,10 @@ def render(spec: Spec) -> dict[str, str]:
     """The modules' texts by path relative to `sdk/`."""
     environment = _environment()
     spec_methods = methods_module.methods(spec)
+    # `example(m, is_async)` in the templates: the docstring's Examples section.
+    environment.globals["example"] = functools.partial(
+        examples.docstring_section, spec, spec_methods
+    )
     grouped = methods_module.resources(spec_methods)
     descriptions = {
         str(tag.get("name")): " ".join(str(tag.get("description", "")).split())

@@ -1,5 +1,5 @@
-"""The README's "Command line" section names only commands and options that
-exist (its shell block is not run: it needs ids and files of its own)."""
+"""The command-line guide (docs/guides/cli.md) names only commands and options
+that exist (its shell block is not run: it needs ids and files of its own)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ import typer
 from users_sdk.cli import _errors
 from users_sdk.cli._app import app
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guides" / "cli.md"
 
 
 def section() -> str:
-    text = README.read_text(encoding="utf-8")
-    start = text.index("## Command line\n")
-    return text[start : text.index("\n## ", start + 1)]
+    return GUIDE.read_text(encoding="utf-8")
 
 
 def command_lines() -> list[list[str]]:

@@ -1,12 +1,15 @@
 """users_sdk.bulk: resumable bulk import and streaming export, sync and async.
 
-    from users_sdk import UsersClient, bulk
+```python
+from users_sdk import UsersClient, bulk
 
-    with UsersClient() as client:
-        summary = bulk.import_users(client, rows, import_id="hires-2026-12", invite=True)
-        print(summary.created, summary.replayed, summary.failed)
-        for user in bulk.export_users(client, email_domain="example.com"):
-            print(user.email)
+rows = [{"email": f"hire{n}@example.com", "role": "member"} for n in range(20)]
+with UsersClient() as client:
+    summary = bulk.import_users(client, rows, import_id="hires-2026-12", invite=True)
+    print(summary.created, summary.replayed, summary.failed)
+    for user in bulk.export_users(client, email_domain="example.com"):
+        print(user.email)
+```
 
 An import sends `concurrency` rows at a time, each with an Idempotency-Key
 derived from the import id and the row (`idempotency_key_for`), so running

@@ -49,8 +49,13 @@ def _paged(function: str, filters: ListUsersParams) -> ListUsersParams:
 def export_pages(client: UsersClient, **filters: Unpack[ListUsersParams]) -> Iterator[ExportPage]:
     """Every page of users matching `filters`; `cursor=` resumes after a page.
 
-    >>> for page in bulk.export_pages(client, email_domain="example.com"):
-    ...     print(len(page.users), page.resume_cursor)
+    Examples:
+        ```python
+        from users_sdk import bulk
+
+        for page in bulk.export_pages(client, email_domain="example.com", limit=1):
+            print(len(page.users), page.resume_cursor)  # save it to resume with cursor=
+        ```
     """
     checked_client(client, UsersClient, "export_pages", "async_export_pages")
     return _pages(client.users.list(**_paged("export_pages", filters)))
@@ -62,7 +67,15 @@ def _pages(first: SyncPage[User]) -> Iterator[ExportPage]:
 
 
 def export_users(client: UsersClient, **filters: Unpack[ListUsersParams]) -> Iterator[User]:
-    """Every user matching `filters`, a page in memory at a time; see export_pages."""
+    """Every user matching `filters`, a page in memory at a time; see export_pages.
+
+    Examples:
+        ```python
+        from users_sdk import bulk
+
+        print(sum(1 for _ in bulk.export_users(client, role=["owner", "viewer"])))  # 2
+        ```
+    """
     checked_client(client, UsersClient, "export_users", "async_export_users")
     pages = export_pages(client, **filters)
     return (user for page in pages for user in page.users)
@@ -71,7 +84,16 @@ def export_users(client: UsersClient, **filters: Unpack[ListUsersParams]) -> Ite
 def async_export_pages(
     client: AsyncUsersClient, **filters: Unpack[ListUsersParams]
 ) -> AsyncIterator[ExportPage]:
-    """The async twin of export_pages: `async for page in async_export_pages(...)`."""
+    """The async twin of export_pages: `async for page in async_export_pages(...)`.
+
+    Examples:
+        ```python
+        from users_sdk import bulk
+
+        async for page in bulk.async_export_pages(client, limit=1):
+            print(len(page.users), page.resume_cursor)
+        ```
+    """
     checked_client(client, AsyncUsersClient, "async_export_pages", "export_pages")
     return _async_pages(client.users.list(**_paged("async_export_pages", filters)))
 
@@ -84,7 +106,16 @@ async def _async_pages(first: AsyncPaginator[User]) -> AsyncIterator[ExportPage]
 def async_export_users(
     client: AsyncUsersClient, **filters: Unpack[ListUsersParams]
 ) -> AsyncIterator[User]:
-    """The async twin of export_users: `async for user in async_export_users(...)`."""
+    """The async twin of export_users: `async for user in async_export_users(...)`.
+
+    Examples:
+        ```python
+        from users_sdk import bulk
+
+        async for user in bulk.async_export_users(client, email_domain="example.com"):
+            print(user.email)
+        ```
+    """
     checked_client(client, AsyncUsersClient, "async_export_users", "export_users")
     return _async_users(async_export_pages(client, **filters))
 

@@ -55,6 +55,14 @@ def idempotency_key_for(import_id: str, row: Mapping[str, Any]) -> str:
     """The Idempotency-Key that `import_users` sends for `row` in the import `import_id`.
 
     Stable across processes and Python versions: 69 printable ASCII characters.
+
+    Examples:
+        ```python
+        from users_sdk import bulk
+
+        key = bulk.idempotency_key_for("hires-2026-12", {"email": "ada@example.com"})
+        print(key)  # bulk-<the SHA-256 of the import id and the row>
+        ```
     """
     import_id = checked_import_id(import_id)
     if not isinstance(row, Mapping):

@@ -45,7 +45,14 @@ async def async_import_users(
 ) -> ImportSummary:
     """The async twin of import_users; `rows` may also be an async iterable.
 
-    >>> summary = await bulk.async_import_users(client, rows, import_id="hires-2026-12")
+    Examples:
+        ```python
+        from users_sdk import bulk
+
+        rows = [{"email": f"async.hire{n}@example.com"} for n in range(20)]
+        summary = await bulk.async_import_users(client, rows, import_id="hires-2026-12")
+        print(summary.created, summary.ok)  # 20 True
+        ```
     """
     checked_client(client, AsyncUsersClient, "async_import_users", "import_users")
     _checked_rows(rows, "async_import_users", may_be_async=True)

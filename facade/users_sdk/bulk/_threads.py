@@ -54,9 +54,6 @@ def import_users(
 ) -> ImportSummary:
     """Create a user from each row, `concurrency` rows at a time; resumable.
 
-    >>> summary = bulk.import_users(client, rows, import_id="hires-2026-12")
-    >>> summary.created, summary.replayed, summary.failed
-
     Each row is sent with the Idempotency-Key `idempotency_key_for(import_id,
     row)`: running the same import again (after a crash or Ctrl-C) replays
     what succeeded ("replayed") and never creates a second user. Rows are
@@ -64,6 +61,16 @@ def import_users(
     rows in flight and waits the server's Retry-After; a bad row is "failed"
     with the SDK's error and the import goes on. `total` (for progress) is
     len(rows) when rows has a length. Callbacks run on the calling thread.
+
+    Examples:
+        ```python
+        from users_sdk import bulk
+
+        rows = [{"email": f"hire{n}@example.com", "role": "member"} for n in range(20)]
+        summary = bulk.import_users(client, rows, import_id="hires-2026-12")
+        again = bulk.import_users(client, rows, import_id="hires-2026-12")  # a rerun
+        print(summary.created, again.replayed, again.created)  # 20 20 0
+        ```
     """
     checked_client(client, UsersClient, "import_users", "async_import_users")
     _checked_rows(rows, "import_users")

@@ -1,47 +1,30 @@
 """Record/replay testing for code that uses users-sdk (a pytest plugin).
 
-Installed with `pip install users-sdk[testing]` (pytest-recording), and loaded
-by pytest automatically (`-p no:users_sdk` switches it off). It only ever
-touches the Users API's interactions: those to ``http://users-api.test`` and
-to the API being recorded. A cassette's other interactions, and every test
-that never calls the Users API, are recorded, matched and replayed exactly as
-plain pytest-recording would do it. It gives:
+Installed with the `[testing]` extra and loaded by pytest automatically
+(`-p no:users_sdk` switches it off); the guide "Testing with cassettes" has
+the workflow. It only ever touches the Users API's interactions: those to
+``http://users-api.test`` and to the API being recorded; a cassette's other
+interactions, and tests that never call the Users API, are left to plain
+pytest-recording. It gives:
 
-- ``users_client`` / ``async_users_client`` fixtures for tests marked
-  ``@pytest.mark.vcr``: replaying, they need no server and no credential;
-  recording, they talk to ``USERS_API_BASE_URL`` with ``USERS_API_TOKEN`` (or
-  ``USERS_API_KEY``) when it is set, else to ``users_api_server``. Every
-  record mode works incrementally: ``--record-mode=once`` replays the
-  cassettes on disk and records only the missing ones. Without the mark, they
+- the ``users_client`` / ``async_users_client`` fixtures: with
+  ``@pytest.mark.vcr`` they replay with no server and no credential, and
+  record against ``USERS_API_BASE_URL`` (with ``USERS_API_TOKEN`` or
+  ``USERS_API_KEY``) or else ``users_api_server``; without the mark they
   talk to ``users_api_server`` and record nothing;
-- scrubbing, before any cassette is saved: credentials (Authorization,
-  X-API-Key, cookies, the token and key the client was built with), passwords
-  and reset tokens in bodies and query strings become placeholders, and the
-  API's address becomes ``http://users-api.test``. Add names or switch it off
-  with the ini options ``users_sdk_scrub``, ``users_sdk_scrub_fields``,
-  ``users_sdk_scrub_headers`` or ``@pytest.mark.users_sdk_scrub(...)``;
-- reproducible recordings: idempotency keys and dates become stable
-  placeholders, and headers that differ between machines are not stored;
-- body matching for the Users API's requests, which still works after scrubbing;
-- ``users_api_server``: the reference server, in this process on a free
-  loopback port (allowed through ``--block-network``), deterministic, with a
-  fresh database per test (per module with
-  ``@pytest.mark.users_api_server(fresh="module")``); it needs
-  ``pip install "users-sdk[testing,server]"``;
-- every Users API interaction a test records or replays checked against the
-  spec this SDK was generated from: a mismatch fails the test, naming the
-  cassette, the interaction and the field. ``users_sdk_cassette_check = warn``
-  (ini) or ``@pytest.mark.users_sdk_cassette_check("warn")`` makes it a
-  ``CassetteSpecWarning``; ``off`` turns it off;
-- ``pytest --users-sdk-cassettes-report``: after the run (also with
-  pytest-xdist), the cassettes no test used, the interactions the spec no
-  longer allows, and the users-sdk version each cassette was recorded with;
-- a failure when a replayed test passed but left some of its Users API
-  interactions unplayed (stale recordings), unless the ini option
-  ``users_sdk_allow_unplayed_interactions = true`` is set.
-
-Its import stays cheap: what only a Users API test needs loads when one runs.
-"""
+- scrubbing before any cassette is saved (credentials, passwords, reset
+  tokens; the address becomes ``http://users-api.test``), stable idempotency
+  keys and dates, and body matching that still works after scrubbing; the
+  ini options ``users_sdk_scrub``, ``users_sdk_scrub_fields`` and
+  ``users_sdk_scrub_headers``, or ``@pytest.mark.users_sdk_scrub(...)``;
+- ``users_api_server``: the reference server in this process, on a free
+  loopback port (allowed through ``--block-network``), with a fresh database
+  per test (``@pytest.mark.users_api_server(fresh="module")``: per module);
+- every recorded or replayed interaction checked against the spec
+  (``users_sdk_cassette_check = warn`` or ``off``, or the mark of that name),
+  ``pytest --users-sdk-cassettes-report``, and a failure when a replayed test
+  leaves interactions unplayed (``users_sdk_allow_unplayed_interactions``).
+Its import stays cheap: what only a Users API test needs loads when one runs."""
 
 from __future__ import annotations
 
@@ -86,19 +69,50 @@ def vcr_config(**additions: Any) -> dict[str, Any]:
 
     Optional: scrubbing, the addressing and the body matching apply whatever
     the options say, so no addition can switch them off by accident.
+
+    Examples:
+        ```python
+        from users_sdk.testing import vcr_config
+
+        options = vcr_config(ignore_hosts=["telemetry.example.com"])  # your fixture returns it
+        ```
     """
     return {"decode_compressed_response": True, "allow_playback_repeats": False, **additions}
 
 
 def scrub_cassette(cassette: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a cassette (as VCR saves it) with the Users API's interactions
-    scrubbed by the default rules; its other interactions are left as they are."""
+    scrubbed by the default rules; its other interactions are left as they are.
+
+    Examples:
+        ```python
+        from vcr.request import Request
+        from users_sdk.testing import scrub_cassette
+
+        me = Request("GET", "http://users-api.test/v1/users/me", None, {"X-API-Key": "key"})
+        answer = {"status": {"code": 200, "message": "OK"}, "headers": {}, "body": {"string": ""}}
+        scrubbed = scrub_cassette({"requests": [me], "responses": [answer]})
+        print(scrubbed["requests"][0].headers)  # the key is a placeholder now
+        ```
+    """
     return _scrub.scrub_cassette(cassette)
 
 
 def body_matcher(live: Any, recorded: Any) -> None:
     """VCR matcher: Users API bodies are equal once both are scrubbed (JSON compared
-    as data). The plugin adds it to every cassette; it ignores other requests."""
+    as data). The plugin adds it to every cassette; it ignores other requests.
+
+    Examples:
+        ```python
+        from vcr.request import Request
+        from users_sdk.testing import body_matcher
+
+        url = "http://users-api.test/v1/users"
+        live = Request("POST", url, b'{"email": "ada@example.com", "role": "admin"}', {})
+        recorded = Request("POST", url, b'{"role": "admin", "email": "ada@example.com"}', {})
+        body_matcher(live, recorded)  # the same JSON: no AssertionError
+        ```
+    """
     from ._vcr_adapter import BodyMatcher
 
     BodyMatcher()(live, recorded)
@@ -296,7 +310,20 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 @pytest.fixture(scope="session")
 def users_sdk_vcr_config() -> dict[str, Any]:
-    """VCR options that suit the Users API's cassettes; merge yours into a copy."""
+    """VCR options that suit the Users API's cassettes; merge yours into a copy.
+
+    Examples:
+        ```python
+        import pytest
+
+        @pytest.fixture(scope="module")
+        def vcr_config(users_sdk_vcr_config):
+            return {**users_sdk_vcr_config, "ignore_hosts": ["telemetry.example.com"]}
+
+        def test_options(vcr_config):
+            assert vcr_config["ignore_hosts"] == ["telemetry.example.com"]
+        ```
+    """
     return vcr_config()
 
 
@@ -315,7 +342,17 @@ def users_api_server(
     request: pytest.FixtureRequest, _users_sdk_running_server: UsersApiServer
 ) -> Iterator[UsersApiServer]:
     """The reference server (base_url, token, api_key), with a fresh database for this
-    test, or for this module with ``@pytest.mark.users_api_server(fresh="module")``."""
+    test, or for this module with ``@pytest.mark.users_api_server(fresh="module")``.
+
+    Examples:
+        ```python
+        from users_sdk import UsersClient
+
+        def test_against_the_server(users_api_server):
+            with UsersClient(base_url=users_api_server.base_url, token=users_api_server.token) as c:
+                assert c.users.me().role == "owner"
+        ```
+    """
     from ._clients import serve_fresh
 
     server = serve_fresh(request, _users_sdk_running_server)
@@ -325,7 +362,17 @@ def users_api_server(
 
 @pytest.fixture
 def users_client(request: pytest.FixtureRequest) -> Iterator[UsersClient]:
-    """A UsersClient for record/replay tests (see the module docstring)."""
+    """A UsersClient for record/replay tests (see the module docstring).
+
+    Examples:
+        ```python
+        import pytest
+
+        @pytest.mark.vcr  # replays cassettes/<module>/test_me.yaml; records it once
+        def test_me(users_client):
+            assert users_client.users.me().role == "owner"
+        ```
+    """
     from ._clients import sync_client
 
     with sync_client(request) as client:
@@ -336,7 +383,17 @@ def users_client(request: pytest.FixtureRequest) -> Iterator[UsersClient]:
 def async_users_client(request: pytest.FixtureRequest) -> AsyncUsersClient:
     """The async twin of users_client. A plain fixture, so that it works under
     pytest-asyncio (strict or auto) and anyio alike; it keeps no connection
-    open between requests, so nothing is left to close when the test's loop ends."""
+    open between requests, so nothing is left to close when the test's loop ends.
+
+    Examples:
+        ```python
+        import pytest
+
+        @pytest.mark.anyio
+        async def test_me(async_users_client):
+            assert (await async_users_client.users.me()).role == "owner"
+        ```
+    """
     from ._clients import async_client
 
     return async_client(request)

@@ -46,7 +46,21 @@ class UsersApiServer:
         return f"UsersApiServer(base_url={self.base_url!r})"
 
     def reset(self) -> None:
-        """An empty database again: only the seeded users, every counter at zero."""
+        """An empty database again: only the seeded users, every counter at zero.
+
+        Examples:
+            ```python
+            from users_sdk import UsersClient
+
+
+            def test_reset(users_api_server):
+                server = users_api_server
+                with UsersClient(base_url=server.base_url, token=server.token) as c:
+                    c.users.create(email="temp@example.com")
+                    server.reset()
+                    assert len(c.users.list().items) == 2  # the two seeded users
+            ```
+        """
         self._state.reset()
 
 

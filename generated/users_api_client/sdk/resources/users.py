@@ -56,7 +56,27 @@ class Users(Resource):
         between pages. A cursor is only valid with the filters and sort it was
         issued for.
 
-        `GET /v1/users` (listUsers)."""
+        `GET /v1/users` (listUsers).
+
+        Examples:
+            ```python
+            from users_sdk import UsersClient
+
+            with UsersClient() as client:
+                for user in client.users.list(
+                    limit=50,
+                    sort="email:asc,created_at:desc",
+                    role=["admin", "owner"],
+                    status=["active"],
+                    q="ada",
+                    email_domain="example.com",
+                    group="engineering",
+                    created_after="2026-01-01T00:00:00Z",
+                    created_before="2027-01-01T00:00:00Z",
+                    account_id="acc_0001",
+                ):
+                    print(user)
+            ```"""
         return self._client._paginate(
             Call(
                 operations.LIST_USERS,
@@ -119,7 +139,16 @@ class Users(Resource):
         returns the user created by the first attempt instead of a 409 or a
         second user.
 
-        `POST /v1/users` (createUser)."""
+        `POST /v1/users` (createUser).
+
+        Examples:
+            ```python
+            from users_sdk import UsersClient
+
+            with UsersClient() as client:
+                user = client.users.create(email="bob@example.com")
+                print(user)
+            ```"""
         return self._client._send(
             Call(
                 operations.CREATE_USER,
@@ -165,7 +194,16 @@ class Users(Resource):
 
         Returns the user that the credential of this request belongs to.
 
-        `GET /v1/users/me` (getCurrentUser)."""
+        `GET /v1/users/me` (getCurrentUser).
+
+        Examples:
+            ```python
+            from users_sdk import UsersClient
+
+            with UsersClient() as client:
+                user = client.users.me()
+                print(user)
+            ```"""
         return self._client._send(
             Call(
                 operations.GET_CURRENT_USER,
@@ -194,7 +232,15 @@ class Users(Resource):
         there is one. The answer is always 202, whether the address is known
         or not, so that nobody can probe which addresses exist.
 
-        `POST /v1/users/reset-password` (resetUserPassword)."""
+        `POST /v1/users/reset-password` (resetUserPassword).
+
+        Examples:
+            ```python
+            from users_sdk import UsersClient
+
+            with UsersClient() as client:
+                client.users.reset_password("ada@example.com")
+            ```"""
         return self._client._send(
             Call(
                 operations.RESET_USER_PASSWORD,
@@ -230,7 +276,18 @@ class Users(Resource):
         token is single use and expires. The password must be at least 12
         characters long.
 
-        `POST /v1/users/set-password` (setUserPassword)."""
+        `POST /v1/users/set-password` (setUserPassword).
+
+        Examples:
+            ```python
+            from users_sdk import UsersClient
+
+            with UsersClient() as client:
+                client.users.set_password(
+                    "rst_0123456789abcdef",
+                    "a long new passphrase",
+                )
+            ```"""
         return self._client._send(
             Call(
                 operations.SET_USER_PASSWORD,
@@ -263,7 +320,17 @@ class Users(Resource):
 
         Returns one user by id, with its current version in the `ETag` header.
 
-        `GET /v1/users/{user_id}` (getUser)."""
+        `GET /v1/users/{user_id}` (getUser).
+
+        Examples:
+            ```python
+            from users_sdk import UsersClient
+
+            with UsersClient() as client:
+                page = client.users.list()
+                user = client.users.get(page.items[0].id)
+                print(user)
+            ```"""
         return self._client._send(
             Call(
                 operations.GET_USER,
@@ -312,7 +379,17 @@ class Users(Resource):
         `If-Match` to fail with 412 instead of overwriting someone else's
         change.
 
-        `PATCH /v1/users/{user_id}` (updateUser)."""
+        `PATCH /v1/users/{user_id}` (updateUser).
+
+        Examples:
+            ```python
+            from users_sdk import UsersClient
+
+            with UsersClient() as client:
+                user = client.users.create(email="bob@example.com")
+                user = client.users.update(user.id, department="R&D", phone=None)
+                print(user)
+            ```"""
         return self._client._send(
             Call(
                 operations.UPDATE_USER,
@@ -362,7 +439,16 @@ class Users(Resource):
         Deletes a user for good. Deleting the last `owner` of an account is
         refused with 409: promote someone else first.
 
-        `DELETE /v1/users/{user_id}` (deleteUser)."""
+        `DELETE /v1/users/{user_id}` (deleteUser).
+
+        Examples:
+            ```python
+            from users_sdk import UsersClient
+
+            with UsersClient() as client:
+                user = client.users.create(email="bob@example.com")
+                client.users.delete(user.id)
+            ```"""
         return self._client._send(
             Call(
                 operations.DELETE_USER,
@@ -394,7 +480,17 @@ class Users(Resource):
         (Re)sends the invitation of a user whose status is `invited`, with a
         fresh expiry. Users in any other status get 409.
 
-        `POST /v1/users/{user_id}/invite` (inviteUser)."""
+        `POST /v1/users/{user_id}/invite` (inviteUser).
+
+        Examples:
+            ```python
+            from users_sdk import UsersClient
+
+            with UsersClient() as client:
+                user = client.users.create(email="bob@example.com")
+                invitation = client.users.invite(user.id)
+                print(invitation)
+            ```"""
         return self._client._send(
             Call(
                 operations.INVITE_USER,
@@ -447,7 +543,34 @@ class AsyncUsers(Resource):
         between pages. A cursor is only valid with the filters and sort it was
         issued for.
 
-        `GET /v1/users` (listUsers)."""
+        `GET /v1/users` (listUsers).
+
+        Examples:
+            ```python
+            import asyncio
+
+            from users_sdk import AsyncUsersClient
+
+
+            async def main() -> None:
+                async with AsyncUsersClient() as client:
+                    async for user in client.users.list(
+                        limit=50,
+                        sort="email:asc,created_at:desc",
+                        role=["admin", "owner"],
+                        status=["active"],
+                        q="ada",
+                        email_domain="example.com",
+                        group="engineering",
+                        created_after="2026-01-01T00:00:00Z",
+                        created_before="2027-01-01T00:00:00Z",
+                        account_id="acc_0001",
+                    ):
+                        print(user)
+
+
+            asyncio.run(main())
+            ```"""
         return self._client._paginate(
             Call(
                 operations.LIST_USERS,
@@ -510,7 +633,23 @@ class AsyncUsers(Resource):
         returns the user created by the first attempt instead of a 409 or a
         second user.
 
-        `POST /v1/users` (createUser)."""
+        `POST /v1/users` (createUser).
+
+        Examples:
+            ```python
+            import asyncio
+
+            from users_sdk import AsyncUsersClient
+
+
+            async def main() -> None:
+                async with AsyncUsersClient() as client:
+                    user = await client.users.create(email="bob@example.com")
+                    print(user)
+
+
+            asyncio.run(main())
+            ```"""
         return await self._client._send(
             Call(
                 operations.CREATE_USER,
@@ -556,7 +695,23 @@ class AsyncUsers(Resource):
 
         Returns the user that the credential of this request belongs to.
 
-        `GET /v1/users/me` (getCurrentUser)."""
+        `GET /v1/users/me` (getCurrentUser).
+
+        Examples:
+            ```python
+            import asyncio
+
+            from users_sdk import AsyncUsersClient
+
+
+            async def main() -> None:
+                async with AsyncUsersClient() as client:
+                    user = await client.users.me()
+                    print(user)
+
+
+            asyncio.run(main())
+            ```"""
         return await self._client._send(
             Call(
                 operations.GET_CURRENT_USER,
@@ -585,7 +740,22 @@ class AsyncUsers(Resource):
         there is one. The answer is always 202, whether the address is known
         or not, so that nobody can probe which addresses exist.
 
-        `POST /v1/users/reset-password` (resetUserPassword)."""
+        `POST /v1/users/reset-password` (resetUserPassword).
+
+        Examples:
+            ```python
+            import asyncio
+
+            from users_sdk import AsyncUsersClient
+
+
+            async def main() -> None:
+                async with AsyncUsersClient() as client:
+                    await client.users.reset_password("ada@example.com")
+
+
+            asyncio.run(main())
+            ```"""
         return await self._client._send(
             Call(
                 operations.RESET_USER_PASSWORD,
@@ -621,7 +791,25 @@ class AsyncUsers(Resource):
         token is single use and expires. The password must be at least 12
         characters long.
 
-        `POST /v1/users/set-password` (setUserPassword)."""
+        `POST /v1/users/set-password` (setUserPassword).
+
+        Examples:
+            ```python
+            import asyncio
+
+            from users_sdk import AsyncUsersClient
+
+
+            async def main() -> None:
+                async with AsyncUsersClient() as client:
+                    await client.users.set_password(
+                        "rst_0123456789abcdef",
+                        "a long new passphrase",
+                    )
+
+
+            asyncio.run(main())
+            ```"""
         return await self._client._send(
             Call(
                 operations.SET_USER_PASSWORD,
@@ -654,7 +842,24 @@ class AsyncUsers(Resource):
 
         Returns one user by id, with its current version in the `ETag` header.
 
-        `GET /v1/users/{user_id}` (getUser)."""
+        `GET /v1/users/{user_id}` (getUser).
+
+        Examples:
+            ```python
+            import asyncio
+
+            from users_sdk import AsyncUsersClient
+
+
+            async def main() -> None:
+                async with AsyncUsersClient() as client:
+                    page = await client.users.list()
+                    user = await client.users.get(page.items[0].id)
+                    print(user)
+
+
+            asyncio.run(main())
+            ```"""
         return await self._client._send(
             Call(
                 operations.GET_USER,
@@ -703,7 +908,24 @@ class AsyncUsers(Resource):
         `If-Match` to fail with 412 instead of overwriting someone else's
         change.
 
-        `PATCH /v1/users/{user_id}` (updateUser)."""
+        `PATCH /v1/users/{user_id}` (updateUser).
+
+        Examples:
+            ```python
+            import asyncio
+
+            from users_sdk import AsyncUsersClient
+
+
+            async def main() -> None:
+                async with AsyncUsersClient() as client:
+                    user = await client.users.create(email="bob@example.com")
+                    user = await client.users.update(user.id, department="R&D", phone=None)
+                    print(user)
+
+
+            asyncio.run(main())
+            ```"""
         return await self._client._send(
             Call(
                 operations.UPDATE_USER,
@@ -753,7 +975,23 @@ class AsyncUsers(Resource):
         Deletes a user for good. Deleting the last `owner` of an account is
         refused with 409: promote someone else first.
 
-        `DELETE /v1/users/{user_id}` (deleteUser)."""
+        `DELETE /v1/users/{user_id}` (deleteUser).
+
+        Examples:
+            ```python
+            import asyncio
+
+            from users_sdk import AsyncUsersClient
+
+
+            async def main() -> None:
+                async with AsyncUsersClient() as client:
+                    user = await client.users.create(email="bob@example.com")
+                    await client.users.delete(user.id)
+
+
+            asyncio.run(main())
+            ```"""
         return await self._client._send(
             Call(
                 operations.DELETE_USER,
@@ -785,7 +1023,24 @@ class AsyncUsers(Resource):
         (Re)sends the invitation of a user whose status is `invited`, with a
         fresh expiry. Users in any other status get 409.
 
-        `POST /v1/users/{user_id}/invite` (inviteUser)."""
+        `POST /v1/users/{user_id}/invite` (inviteUser).
+
+        Examples:
+            ```python
+            import asyncio
+
+            from users_sdk import AsyncUsersClient
+
+
+            async def main() -> None:
+                async with AsyncUsersClient() as client:
+                    user = await client.users.create(email="bob@example.com")
+                    invitation = await client.users.invite(user.id)
+                    print(invitation)
+
+
+            asyncio.run(main())
+            ```"""
         return await self._client._send(
             Call(
                 operations.INVITE_USER,

@@ -18,8 +18,9 @@ from typing import Any
 from mkdocs.structure.files import File, Files
 
 MODELS_PAGE = "reference/models.md"
-# users_sdk.__all__ ends with `+= _TYPES` and `+= _MODELS`, the spec's names:
-# griffe reads __all__ statically and warns that it cannot follow them. The
+# At run time users_sdk.__all__ ends with `+= _TYPES` and `+= _MODELS`, the
+# spec's names (type checkers read the generated modules' __all__ instead):
+# griffe reads both branches statically and warns that it cannot follow these. The
 # reference does not use users_sdk.__all__ (each page names what it shows, and
 # scripts/check_docs_site.py checks the built site against the real __all__),
 # so exactly these two warnings are dropped; any other fails the strict build.

@@ -291,7 +291,13 @@ class BaseClient:
             )
         if 200 <= response.status_code < 300:
             return finish(response, _Parse(self, prepared, response), retries_taken)
-        raise error_for(response)
+        operation = prepared.operation
+        raise error_for(
+            response,
+            base_url=self._settings.base_url,
+            path=operation.path if operation else prepared.path,
+            has_id=bool(operation.path_params) if operation else True,
+        )
 
     def _parse(self, prepared: PreparedRequest, response: httpx2.Response) -> Any:
         """A 2xx answer by the shape its operation gives: nothing, a model or a page."""

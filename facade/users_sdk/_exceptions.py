@@ -112,13 +112,21 @@ class NoMorePagesError(UsersAPIError, LookupError):
 class APIConnectionError(UsersAPIError):
     """The request got no response: the connection failed or broke.
 
-    When the SDK retries, this is raised only after the last attempt failed.
+    When the SDK retries, this is raised only after the last attempt failed;
+    `attempts` says how many were made (None on an error not raised by a call,
+    such as the one a middleware sees for a single attempt).
     """
+
+    # The message as the SDK wrote it, in two parts (what failed; why and what
+    # to do), so that the count of attempts can go between them when the call
+    # gives up (_transport_errors.gave_up). None for an error made elsewhere.
+    _parts: tuple[str, str] | None = None
 
     def __init__(self, message: str, *, method: str, url: str) -> None:
         super().__init__(message)
         self.method = method
         self.url = url
+        self.attempts: int | None = None
 
 
 class APITimeoutError(APIConnectionError):

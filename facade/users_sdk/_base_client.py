@@ -18,18 +18,18 @@ from ._config import ClientSettings
 from ._error_mapping import error_for
 from ._exceptions import (
     APIConnectionError,
-    APITimeoutError,
     ConfigurationError,
     InvalidArgumentError,
     InvalidArgumentTypeError,
 )
 from ._headers import Headers
 from ._legacy_httpx import LegacyAsyncClient, LegacyClient
-from ._logging import logger, redact_credentials
+from ._logging import logger
 from ._middleware import RequestContext
 from ._prepare import PreparedRequest
 from ._response import finish
 from ._tracing import tracing_enabled
+from ._transport_errors import transport_error
 from ._types import NotGiven
 
 if TYPE_CHECKING:
@@ -168,27 +168,8 @@ class BaseClient:
             ) from None
 
     def _transport_error(self, error: Exception, request: httpx2.Request) -> APIConnectionError:
-        where = f"{request.method} {request.url.path}"
-        kind = APITimeoutError if isinstance(error, httpx2.TimeoutException) else APIConnectionError
-        what = "timed out" if kind is APITimeoutError else "got no response"
-        advice = (
-            "raise timeout= or check the server"
-            if kind is APITimeoutError
-            else f"check that {self._settings.base_url} is reachable"
-        )
-        if _retries.is_certificate_error(error):
-            # "Check that it is reachable" would send the user the wrong way.
-            where = "pass" if self._owns_http else "configure your http_client with"
-            advice = (
-                f"the server's TLS certificate could not be verified: for a private CA {where} "
-                "verify='/path/to/ca-bundle.pem' (verify=False only for local testing)"
-            )
-        return kind(
-            redact_credentials(
-                f"{where} {what} ({type(error).__name__}: {error}); {advice}", request
-            ),
-            method=request.method,
-            url=str(request.url.copy_with(query=None)),
+        return transport_error(
+            error, request, base_url=self._settings.base_url, owns_http=self._owns_http
         )
 
     def _next_retry_delay(
@@ -291,7 +272,13 @@ class BaseClient:
             )
         if 200 <= response.status_code < 300:
             return finish(response, _Parse(self, prepared, response), retries_taken)
-        raise error_for(response)
+        operation = prepared.operation
+        raise error_for(
+            response,
+            base_url=self._settings.base_url,
+            path=operation.path if operation else prepared.path,
+            has_id=bool(operation.path_params) if operation else True,
+        )
 
     def _parse(self, prepared: PreparedRequest, response: httpx2.Response) -> Any:
         """A 2xx answer by the shape its operation gives: nothing, a model or a page."""

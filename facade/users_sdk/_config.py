@@ -271,4 +271,10 @@ def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
             raise ConfigurationError(
                 f"the value of header {name!r} must be printable ASCII without line breaks"
             )
+        if value != value.strip():
+            # httpx2 refuses it at the first request, as a network error.
+            raise ConfigurationError(
+                f"the value of header {name!r} has leading or trailing whitespace: strip it "
+                "(the value is not shown: it may be a credential)"
+            )
     return dict(headers)

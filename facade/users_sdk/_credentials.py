@@ -30,6 +30,7 @@ __all__ = [
     "CredentialProvider",
     "checked_secret",
     "credential_from",
+    "secret_problem",
 ]
 
 # What token= and api_key= take besides a str: UsersClient a function, and
@@ -40,16 +41,38 @@ CredentialInput: TypeAlias = str | AsyncCredentialProvider | None
 
 
 def checked_secret(name: str, value: object) -> str:
-    """A credential value as the API can take it in a header, or ConfigurationError."""
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError(f"{name} must be a non-empty str")
-    if not value.isascii() or any(c in value for c in "\r\n\0"):
-        # Never echo the value: it is a credential.
-        raise ConfigurationError(f"{name} must be printable ASCII without line breaks")
-    if value != value.strip():
-        # A copy-paste slip: the API would refuse it, and httpx2 too (as a network error).
-        raise ConfigurationError(f"{name} has leading or trailing whitespace: strip it")
+    """A credential value as the API can take it in a header, or ConfigurationError
+    saying what is wrong with it (never the value: it is a credential).
+
+    `name` says where the value came from, as the user wrote it: `token=`, or the
+    environment variable it was read from (`USERS_API_TOKEN`)."""
+    problem = secret_problem(value)
+    if problem is not None:
+        raise ConfigurationError(f"{name} {problem}")
+    assert isinstance(value, str)
     return value
+
+
+def secret_problem(value: object) -> str | None:
+    """What makes `value` no credential, as the end of a sentence; None when it is one."""
+    if not isinstance(value, str) or not value:
+        return "must be a non-empty str"
+    if not value.strip():
+        return "must be a non-empty str, not only whitespace"
+    if value != value.strip():
+        # A copy-paste slip, or a file's last line: the API would refuse it, and
+        # httpx2 only at the first request, as a network error (LocalProtocolError).
+        return (
+            "has leading or trailing whitespace (a space, tab or line break): strip it "
+            "(the value is not shown: it is a credential)"
+        )
+    if not all(c == "\t" or " " <= c <= "~" for c in value):
+        # What a header value may hold (RFC 9110): visible ASCII, space and tab.
+        return (
+            "must be printable ASCII without line breaks or control characters "
+            "(the value is not shown)"
+        )
+    return None
 
 
 def _name_of(provider: object) -> str:
@@ -62,7 +85,7 @@ class Credential:
 
     __slots__ = ("header", "kind", "provider", "value")
 
-    def __init__(self, kind: str, source: object) -> None:
+    def __init__(self, kind: str, source: object, *, origin: str | None = None) -> None:
         self.kind = kind  # "token" or "api_key": the argument's name
         self.header = "Authorization" if kind == "token" else "X-API-Key"
         self.value: str | None = None
@@ -70,7 +93,8 @@ class Credential:
         if callable(source):
             self.provider = source
         else:
-            self.value = checked_secret(kind, source)
+            # origin: the environment variable it was read from, else the argument.
+            self.value = checked_secret(origin or f"{kind}=", source)
 
     @property
     def is_fixed(self) -> bool:
@@ -102,11 +126,11 @@ class Credential:
                 "returned an awaitable: a sync UsersClient needs a plain function "
                 "(use AsyncUsersClient for an async provider)"
             )
-        try:
-            return checked_secret(self.kind, value)
-        except ConfigurationError as error:
-            reason = str(error).removeprefix(f"{self.kind} ")
-            raise self._failed(f"returned a value that is not a credential: it {reason}") from None
+        problem = secret_problem(value)
+        if problem is not None:
+            raise self._failed(f"returned a value that is not a credential: it {problem}")
+        assert isinstance(value, str)
+        return value
 
     def current(self) -> str:
         """The value to send now (a provider is asked)."""
@@ -136,12 +160,20 @@ class Credential:
 def credential_from(token: object, api_key: object) -> Credential:
     """The credential a client was given, or the environment's."""
     if token is None and api_key is None:
-        token = os.environ.get(TOKEN_ENV) or None
-        api_key = None if token else (os.environ.get(API_KEY_ENV) or None)
-    if token is None and api_key is None:
-        raise ConfigurationError(
-            f"no credential: pass token= or api_key=, or set {TOKEN_ENV} or {API_KEY_ENV}"
-        )
+        return _credential_from_environment()
     if token is not None and api_key is not None:
         raise ConfigurationError("pass token= or api_key=, not both")
     return Credential("token", token) if token is not None else Credential("api_key", api_key)
+
+
+def _credential_from_environment() -> Credential:
+    # A variable set but empty counts as unset: `USERS_API_TOKEN= cmd` clears it.
+    token = os.environ.get(TOKEN_ENV)
+    if token:
+        return Credential("token", token, origin=TOKEN_ENV)
+    api_key = os.environ.get(API_KEY_ENV)
+    if api_key:
+        return Credential("api_key", api_key, origin=API_KEY_ENV)
+    raise ConfigurationError(
+        f"no credential: pass token= or api_key=, or set {TOKEN_ENV} or {API_KEY_ENV}"
+    )

@@ -70,6 +70,9 @@ __all__ = [
 
 # How much of a body that is not a problem document an error message quotes.
 _BODY_EXCERPT = 200
+# How a 412's detail says to read the user again (the reference server's: "Read
+# it again and reapply your change.").
+_REREAD_ADVICE = ("reapply", "read it again", "get it again", "fetch it again")
 
 
 class UsersAPIError(Exception):
@@ -109,13 +112,21 @@ class NoMorePagesError(UsersAPIError, LookupError):
 class APIConnectionError(UsersAPIError):
     """The request got no response: the connection failed or broke.
 
-    When the SDK retries, this is raised only after the last attempt failed.
+    When the SDK retries, this is raised only after the last attempt failed;
+    `attempts` says how many were made (None on an error not raised by a call,
+    such as the one a middleware sees for a single attempt).
     """
+
+    # The message as the SDK wrote it, in two parts (what failed; why and what
+    # to do), so that the count of attempts can go between them when the call
+    # gives up (_transport_errors.gave_up). None for an error made elsewhere.
+    _parts: tuple[str, str] | None = None
 
     def __init__(self, message: str, *, method: str, url: str) -> None:
         super().__init__(message)
         self.method = method
         self.url = url
+        self.attempts: int | None = None
 
 
 class APITimeoutError(APIConnectionError):
@@ -143,12 +154,15 @@ class APIStatusError(_ResponseError):
     was not one (a proxy's HTML page, say); `body` is what was received.
     """
 
+    # The advice the message ends with: the class's, unless this error has its
+    # own (`error.hint` is always the one shown; "" when there is none).
     hint = "See the detail above."
 
     def __init__(self, *, response: httpx2.Response, body: object, problem: Problem | None) -> None:
         self.problem = problem
         detail = redact_credentials(_detail(problem, body), response.request)
         self.detail = detail
+        self.hint = self._advice_after(detail)
         message = (
             f"{response.request.method} {response.request.url.path} -> "
             f"{response.status_code} {_reason(response)}: {detail.rstrip('.')}"
@@ -156,8 +170,12 @@ class APIStatusError(_ResponseError):
         request_id = response.headers.get("x-request-id")
         if request_id:
             message += f" (request_id={request_id})"
-        message += f". {self.hint}"
+        message += f". {self.hint}" if self.hint else "."
         super().__init__(message, response=response, body=body)
+
+    def _advice_after(self, detail: str) -> str:
+        """The advice to give after the API's `detail`."""
+        return self.hint
 
 
 class BadRequestError(APIStatusError):
@@ -173,7 +191,23 @@ class PermissionDeniedError(APIStatusError):
 
 
 class NotFoundError(APIStatusError):
+    """404: no user has the id; or, on a path without one, or when the body is
+    not the API's problem document, most likely a wrong base URL (`hint` says
+    which, with the URL requested)."""
+
     hint = "Check the id; the user may have been deleted."
+
+    def __init__(
+        self,
+        *,
+        response: httpx2.Response,
+        body: object,
+        problem: Problem | None,
+        hint: str | None = None,
+    ) -> None:
+        if hint:
+            self.hint = hint  # this 404's own cause (_not_found), instead of the class's
+        super().__init__(response=response, body=body, problem=problem)
 
 
 class ConflictError(APIStatusError):
@@ -182,6 +216,12 @@ class ConflictError(APIStatusError):
 
 class PreconditionFailedError(APIStatusError):
     hint = "The user changed since you read it: get it again and reapply your change."
+
+    def _advice_after(self, detail: str) -> str:
+        # The API's detail gives this advice itself ("Read it again and reapply
+        # your change."): said twice, it reads as a stutter.
+        said = detail.lower()
+        return "" if any(words in said for words in _REREAD_ADVICE) else self.hint
 
 
 class ContentTooLargeError(APIStatusError):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ._attempt import attempt, attempt_async
 from ._base_client import _Attempts
 from ._exceptions import APIConnectionError
+from ._transport_errors import gave_up
 
 if TYPE_CHECKING:
     import httpx2
@@ -43,6 +44,7 @@ def send_with_retries(
         except APIConnectionError as error:
             delay = client._next_retry_delay(request, attempts, error=error)
             if delay is None:
+                gave_up(error, attempts.number)
                 raise
         else:
             if client._refresh_after_401(response, attempts):
@@ -78,6 +80,7 @@ async def send_with_retries_async(
         except APIConnectionError as error:
             delay = client._next_retry_delay(request, attempts, error=error)
             if delay is None:
+                gave_up(error, attempts.number)
                 raise
         else:
             if client._refresh_after_401(response, attempts):

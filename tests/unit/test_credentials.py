@@ -15,6 +15,7 @@ from users_sdk import (
     AuthenticationError,
     ConfigurationError,
     CredentialProviderError,
+    InvalidArgumentError,
     UsersClient,
 )
 
@@ -118,6 +119,7 @@ def failing_provider() -> str:
         (failing_provider, "failing_provider() raised RuntimeError"),
         (lambda: None, "returned a value that is not a credential: it must be a non-empty str"),
         (lambda: "tok_secret_value ", "it has leading or trailing whitespace"),
+        (lambda: "\ttok_secret_value", "it has leading or trailing whitespace"),
         (lambda: "tok_secret\nvalue", "it must be printable ASCII without line breaks"),
     ],
 )
@@ -212,3 +214,73 @@ def test_with_options_changes_the_credential_and_base_url_sharing_the_pool(
     assert str(recorder.requests[2].url) == "http://other.test/api/v1/users/usr_0001"
     assert viewer._http is client._http
     assert moved._http is client._http
+
+
+# Surrounding whitespace in a credential (a copy-paste slip, a file's last line)
+# is refused when the client is built, naming where the value came from; httpx2
+# refused it only at the first request, as "got no response (LocalProtocolError)".
+
+SECRET = "tok_secret_value"
+PADDED = [f"{SECRET} ", f" {SECRET}", f"{SECRET}\t", f"{SECRET}\n", f"\r\n{SECRET}"]
+
+
+@pytest.mark.parametrize("value", PADDED)
+@pytest.mark.parametrize("kind", ["token", "api_key"])
+def test_a_padded_credential_argument_is_a_configuration_error(kind: str, value: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        UsersClient(base_url=BASE_URL, **{kind: value})
+    message = str(raised.value)
+    assert message.startswith(f"{kind}= has leading or trailing whitespace")
+    assert SECRET not in message
+    assert SECRET not in repr(raised.value.args)
+
+
+@pytest.mark.parametrize("value", PADDED)
+@pytest.mark.parametrize("variable", ["USERS_API_TOKEN", "USERS_API_KEY"])
+def test_a_padded_credential_in_the_environment_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.delenv("USERS_API_TOKEN", raising=False)
+    monkeypatch.setenv(variable, value)
+    for client_class in (UsersClient, AsyncUsersClient):
+        with pytest.raises(ConfigurationError) as raised:
+            client_class(base_url=BASE_URL)
+        message = str(raised.value)
+        assert message.startswith(f"{variable} has leading or trailing whitespace (a space, tab")
+        assert SECRET not in message
+
+
+def test_with_options_refuses_a_padded_credential(make_client: Any) -> None:
+    client = make_client(Recorder())
+    with pytest.raises(ConfigurationError, match=r"^api_key= has leading or trailing"):
+        client.with_options(api_key=f"{SECRET} ")
+
+
+@pytest.mark.anyio
+async def test_an_async_provider_returning_a_padded_value_fails_before_sending(
+    make_async_client: Any,
+) -> None:
+    async def padded() -> str:
+        return f"{SECRET} "
+
+    recorder = Recorder(ok())
+    with pytest.raises(CredentialProviderError) as raised:
+        await make_async_client(recorder, token=padded).users.get("usr_0001")
+    assert "returned a value that is not a credential: it has leading or trailing" in str(
+        raised.value
+    )
+    assert SECRET not in str(raised.value)
+    assert recorder.requests == []
+
+
+def test_a_padded_header_value_is_refused_before_sending(make_client: Any) -> None:
+    # A credential may travel in a header of the caller's too (a gateway's key).
+    with pytest.raises(ConfigurationError) as raised:
+        make_client(Recorder(), headers={"X-Gateway-Key": f"{SECRET} "})
+    assert "header 'X-Gateway-Key' has leading or trailing whitespace" in str(raised.value)
+    assert SECRET not in str(raised.value)
+    client = make_client(Recorder())
+    with pytest.raises(InvalidArgumentError) as caught:
+        client.users.me(extra_headers={"X-Gateway-Key": f"\t{SECRET}"})
+    assert "header X-Gateway-Key has leading or trailing whitespace" in str(caught.value)
+    assert SECRET not in str(caught.value)

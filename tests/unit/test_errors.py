@@ -237,3 +237,120 @@ def test_a_501_says_the_server_lacks_the_operation_and_is_not_retried(make_clien
     with pytest.raises(NotImplementedByServerError, match="the SDK's spec may be ahead of it"):
         make_client(recorder, max_retries=3).users.get("usr_1")
     assert len(recorder.requests) == 1
+
+
+# A 404 names its likely cause: no such user, or a base URL that sends the
+# requests elsewhere (users_sdk._not_found). The real server's answers to a
+# wrong base URL are in tests/reliability/test_wrong_base_url.py.
+
+NGINX_404 = "<html><head><title>404 Not Found</title></head><body>nginx</body></html>"
+
+
+def html_404() -> httpx2.Response:
+    return httpx2.Response(404, text=NGINX_404, headers={"content-type": "text/html"})
+
+
+def test_a_404_problem_on_a_path_with_an_id_says_check_the_id(make_client: Any) -> None:
+    recorder = Recorder(json_response(404, problem(404, "No user has the id usr_9.")))
+    with pytest.raises(NotFoundError) as caught:
+        make_client(recorder).users.get("usr_9")
+    assert str(caught.value).endswith(". Check the id; the user may have been deleted.")
+    assert caught.value.hint == NotFoundError.hint
+    assert "base URL" not in str(caught.value)
+
+
+def test_a_404_that_is_not_a_problem_document_points_to_the_base_url(make_client: Any) -> None:
+    # Even on a path with an id: the API always answers with a problem document.
+    with pytest.raises(NotFoundError) as caught:
+        make_client(Recorder(html_404()), base_url="http://users.test/api").users.get("usr_9")
+    message = str(caught.value)
+    assert (
+        "The base URL is likely wrong: the request was GET http://users.test/api/v1/users/usr_9"
+        in message
+    )
+    assert "the answer is not the API's problem document" in message
+    assert "(such as 'http://users.test'), not 'http://users.test/api'" in message
+    assert "Check the id" not in message
+    assert caught.value.body == NGINX_404
+
+
+def test_a_404_from_another_server_on_the_base_url_itself_says_so(make_client: Any) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        make_client(Recorder(html_404())).users.me()
+    assert str(caught.value).endswith(
+        "The base URL is likely wrong: the request was GET http://users.test/v1/users/me, and "
+        "the answer is not the API's problem document. Check that base_url 'http://users.test' "
+        "is the Users API (its paths begin with /v1), not another server or a proxy."
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "requested"),
+    [
+        (lambda users: users.list(), "GET http://users.test/api/v1/users"),
+        (lambda users: users.me(), "GET http://users.test/api/v1/users/me"),
+        (lambda users: users.create(email="a@example.com"), "POST http://users.test/api/v1/users"),
+        (lambda users: users.reset_password("a@example.com"),
+         "POST http://users.test/api/v1/users/reset-password"),
+    ],
+)  # fmt: skip
+def test_a_404_problem_on_a_path_without_an_id_points_to_the_base_url(
+    make_client: Any, call: Any, requested: str
+) -> None:
+    recorder = Recorder(json_response(404, problem(404, "There is nothing at this path.")))
+    with pytest.raises(NotFoundError) as caught:
+        call(make_client(recorder, base_url="http://users.test/api").users)
+    message = str(caught.value)
+    assert f"The base URL is likely wrong: the request was {requested}." in message
+    assert "base_url is the part of the API's URLs before /v1" in message
+    assert "problem document" not in message  # it was one
+    assert caught.value.hint in message
+
+
+def test_a_base_url_ending_with_v1_is_named_even_on_a_path_with_an_id(make_client: Any) -> None:
+    recorder = Recorder(json_response(404, problem(404, "There is nothing at this path.")))
+    with pytest.raises(NotFoundError) as caught:
+        make_client(recorder, base_url="http://users.test/v1/").users.get(
+            "usr_9", extra_query={"q": "s"}
+        )
+    assert str(caught.value).endswith(
+        "The base URL is likely wrong: the request was GET http://users.test/v1/v1/users/usr_9. "
+        "base_url 'http://users.test/v1' ends with /v1, which the API's paths begin with "
+        "already: use base_url='http://users.test'."
+    )
+
+
+@pytest.mark.anyio
+async def test_the_async_client_points_to_the_base_url_too(make_async_client: Any) -> None:
+    client = make_async_client(Recorder(html_404()), base_url="http://users.test/api")
+    with pytest.raises(NotFoundError, match=r"The base URL is likely wrong: the request was GET "
+                       r"http://users\.test/api/v1/users/usr_9"):  # fmt: skip
+        await client.users.get("usr_9")
+
+
+def test_a_raw_request_keeps_the_id_advice_for_a_problem_and_not_for_a_page(
+    make_client: Any,
+) -> None:
+    recorder = Recorder(json_response(404, problem(404, "No user has the id usr_9.")), html_404())
+    client = make_client(recorder)
+    with pytest.raises(NotFoundError, match="Check the id"):
+        client.request("GET", "/v1/users/usr_9")
+    with pytest.raises(NotFoundError, match="The base URL is likely wrong"):
+        client.request("GET", "/v1/users/usr_9")
+
+
+def test_the_412_says_its_advice_once(make_client: Any) -> None:
+    detail = 'The user is at version 4, not "3". Read it again and reapply your change.'
+    recorder = Recorder(
+        json_response(412, problem(412, detail)), json_response(412, problem(412, "Stale."))
+    )
+    client = make_client(recorder)
+    with pytest.raises(PreconditionFailedError) as caught:
+        client.users.update("usr_1", role="admin", if_match=3)
+    message = str(caught.value)
+    assert message.lower().count("again") == 1, message
+    assert message.endswith("Read it again and reapply your change (request_id=req_unit_1).")
+    assert caught.value.hint == ""
+    with pytest.raises(PreconditionFailedError) as caught:  # a detail with no advice gets ours
+        client.users.update("usr_1", role="admin", if_match=3)
+    assert str(caught.value).endswith(f"(request_id=req_unit_1). {PreconditionFailedError.hint}")

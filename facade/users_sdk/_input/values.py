@@ -67,8 +67,16 @@ def path_segment(name: str, value: object, reserved: frozenset[str] = frozenset(
 def idempotency_key(value: object) -> str:
     if not isinstance(value, str):
         raise InvalidArgumentTypeError(f"idempotency_key must be a str, not {type(value).__name__}")
-    if not 1 <= len(value) <= 255 or not value.isascii() or not value.isprintable():
-        raise InvalidArgumentError("idempotency_key must be 1 to 255 printable ASCII characters")
+    if (
+        not 1 <= len(value) <= 255
+        or not value.isascii()
+        or not value.isprintable()
+        or value != value.strip()  # httpx2 refuses it at send time, as a network error
+    ):
+        raise InvalidArgumentError(
+            "idempotency_key must be 1 to 255 printable ASCII characters, "
+            "without leading or trailing spaces"
+        )
     return value
 
 
@@ -83,7 +91,7 @@ def if_match(value: object) -> str:
         if not 0 <= value < 2**63:
             raise InvalidArgumentError("if_match must be a version from 0 to 2**63 - 1")
         return f'"{value}"'
-    if not value or not value.isascii() or not value.isprintable():
+    if not value or not value.isascii() or not value.isprintable() or value != value.strip():
         raise InvalidArgumentError(f"if_match {brief(value)} is not an ETag or a version")
     return value
 
@@ -102,6 +110,12 @@ def header_value(name: str, value: object) -> str:
     message never quotes the value: it may be a credential."""
     if not isinstance(value, str):
         raise InvalidArgumentTypeError(f"header {name} must be a str, not {type(value).__name__}")
+    if value != value.strip():
+        # httpx2 would refuse it as it sends, as a network error (LocalProtocolError).
+        raise InvalidArgumentError(
+            f"header {name} has leading or trailing whitespace: strip it "
+            "(the value is not shown: it may be a credential)"
+        )
     bad = next((i for i, c in enumerate(value) if not (c.isascii() and c.isprintable())), None)
     if bad is not None:
         raise InvalidArgumentError(

@@ -79,3 +79,12 @@ class FieldError:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        shown: list[str] = []
+        shown.append(f"field={self.field!r}")
+        shown.append(f"message={self.message!r}")
+        shown.append(f"code={self.code!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"

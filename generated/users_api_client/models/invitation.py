@@ -88,3 +88,12 @@ class Invitation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        shown: list[str] = []
+        shown.append(f"user_id={self.user_id!r}")
+        shown.append(f"sent_at={self.sent_at!r}")
+        shown.append(f"expires_at={self.expires_at!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"

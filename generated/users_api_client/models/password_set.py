@@ -70,3 +70,13 @@ class PasswordSet:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        shown: list[str] = []
+        shown.append(
+            "reset_token=" + ("'***'" if self.reset_token else repr(self.reset_token))
+        )
+        shown.append("password=" + ("'***'" if self.password else repr(self.password)))
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"

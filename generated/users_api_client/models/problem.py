@@ -170,3 +170,20 @@ class Problem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        shown: list[str] = []
+        shown.append(f"type_={self.type_!r}")
+        shown.append(f"title={self.title!r}")
+        shown.append(f"status={self.status!r}")
+        if not isinstance(self.detail, Unset):
+            shown.append(f"detail={self.detail!r}")
+        if not isinstance(self.instance, Unset):
+            shown.append(f"instance={self.instance!r}")
+        if not isinstance(self.request_id, Unset):
+            shown.append(f"request_id={self.request_id!r}")
+        if not isinstance(self.errors, Unset):
+            shown.append(f"errors={self.errors!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"

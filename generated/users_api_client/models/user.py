@@ -282,3 +282,28 @@ class User:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        shown: list[str] = []
+        shown.append(f"id={self.id!r}")
+        shown.append(f"email={self.email!r}")
+        shown.append(f"display_name={self.display_name!r}")
+        shown.append(f"first_name={self.first_name!r}")
+        shown.append(f"last_name={self.last_name!r}")
+        shown.append(f"username={self.username!r}")
+        shown.append(f"role={self.role!r}")
+        shown.append(f"status={self.status!r}")
+        shown.append(f"phone={self.phone!r}")
+        shown.append(f"department={self.department!r}")
+        shown.append(f"groups={self.groups!r}")
+        shown.append(f"permissions={self.permissions!r}")
+        shown.append(f"metadata={self.metadata!r}")
+        shown.append(f"account_id={self.account_id!r}")
+        shown.append(f"is_service_user={self.is_service_user!r}")
+        shown.append(f"last_login_at={self.last_login_at!r}")
+        shown.append(f"created_at={self.created_at!r}")
+        shown.append(f"updated_at={self.updated_at!r}")
+        shown.append(f"version={self.version!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"

@@ -291,3 +291,38 @@ class UserCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        shown: list[str] = []
+        shown.append(f"email={self.email!r}")
+        if not isinstance(self.display_name, Unset):
+            shown.append(f"display_name={self.display_name!r}")
+        if not isinstance(self.first_name, Unset):
+            shown.append(f"first_name={self.first_name!r}")
+        if not isinstance(self.last_name, Unset):
+            shown.append(f"last_name={self.last_name!r}")
+        if not isinstance(self.username, Unset):
+            shown.append(f"username={self.username!r}")
+        if not isinstance(self.role, Unset):
+            shown.append(f"role={self.role!r}")
+        if not isinstance(self.status, Unset):
+            shown.append(f"status={self.status!r}")
+        if not isinstance(self.phone, Unset):
+            shown.append(f"phone={self.phone!r}")
+        if not isinstance(self.department, Unset):
+            shown.append(f"department={self.department!r}")
+        if not isinstance(self.groups, Unset):
+            shown.append(f"groups={self.groups!r}")
+        if not isinstance(self.permissions, Unset):
+            shown.append(f"permissions={self.permissions!r}")
+        if not isinstance(self.metadata, Unset):
+            shown.append(f"metadata={self.metadata!r}")
+        if not isinstance(self.account_id, Unset):
+            shown.append(f"account_id={self.account_id!r}")
+        if not isinstance(self.is_service_user, Unset):
+            shown.append(f"is_service_user={self.is_service_user!r}")
+        if not isinstance(self.send_invite, Unset):
+            shown.append(f"send_invite={self.send_invite!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"

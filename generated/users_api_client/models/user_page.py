@@ -116,3 +116,13 @@ class UserPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        shown: list[str] = []
+        shown.append(f"items={self.items!r}")
+        shown.append(f"limit={self.limit!r}")
+        shown.append(f"next_cursor={self.next_cursor!r}")
+        shown.append(f"previous_cursor={self.previous_cursor!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"

@@ -156,7 +156,7 @@ class APIStatusError(_ResponseError):
 
     # The advice the message ends with: the class's, unless this error has its
     # own (`error.hint` is always the one shown; "" when there is none).
-    hint = "See the detail above."
+    hint: str = "See the detail above."
 
     def __init__(self, *, response: httpx2.Response, body: object, problem: Problem | None) -> None:
         self.problem = problem

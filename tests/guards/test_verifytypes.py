@@ -27,7 +27,7 @@ import pytest
 
 import users_sdk
 
-MINIMUM = 0.95  # issue 28's bar; the score was 100% when this test was written
+MINIMUM = 1.0  # issue 28 asked for 95%; it is 100%, and a slip shows here at once
 
 
 def _verifytypes(cwd: Path) -> dict[str, Any]:

@@ -195,7 +195,7 @@ class NotFoundError(APIStatusError):
     not the API's problem document, most likely a wrong base URL (`hint` says
     which, with the URL requested)."""
 
-    hint = "Check the id; the user may have been deleted."
+    hint: str = "Check the id; the user may have been deleted."
 
     def __init__(
         self,

@@ -24,7 +24,7 @@ from . import _input, _output, _user_fields
 from ._errors import UsageError
 from ._progress import progress_bar
 from ._root import state_of
-from ._spec_options import SpecOptions, choices, clear_choices, flag, literal, plain
+from ._spec_options import SpecOptions, choices, clear_choices, literal, plain
 
 __all__ = ["FILTERS", "Output", "Progress", "users"]
 
@@ -173,7 +173,8 @@ def update(
     cleared = plain(cleared or [])
     both = [name for name in cleared if name in fields]
     if both:
-        raise UsageError(f"{flag(both[0])} and --clear {both[0]} contradict each other")
+        option = UPDATE_FIELDS.flags()[both[0]]
+        raise UsageError(f"{option} and --clear {both[0]} contradict each other")
     body = {**_input.read_data(data), **fields, **{name: CLEARED[name] for name in cleared}}
     if not body:
         raise UsageError("nothing to change: give a field flag, --clear FIELD or --data")

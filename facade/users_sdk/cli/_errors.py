@@ -32,7 +32,8 @@ PARTIAL_IMPORT: Final = 3
 INTERRUPTED: Final = 130
 
 EXIT_CODES: Final = (
-    "Exit codes: 0 ok; 1 API error (the server refused or could not be reached); "
+    "Exit codes: 0 ok (also when the reader of stdout stops early, as `| head` does); "
+    "1 API error (the server refused or could not be reached); "
     "2 usage error (bad flags, bad input file, no terminal to ask on); "
     "3 partial import (some rows failed: see --rejects); 130 interrupted."
 )

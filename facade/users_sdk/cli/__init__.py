@@ -10,9 +10,11 @@ and messages to stderr. Every field flag, filter and enum choice, their help
 and names, come from openapi.yaml through `make generate`. `import users_sdk`
 never imports this package, Typer, Click or rich.
 
-Exit codes (`_errors.EXIT_CODES`, in `users-sdk --help`): 0 ok, also when
-the reader of stdout stops early (`| head`); 1 API error; 2 usage error (and
-the [cli] extra not installed); 3 partial import; 130 interrupted.
+Exit codes (`_errors.EXIT_CODES`, in `users-sdk --help`): 0 ok, also when a
+confirmation is declined (nothing is done) and when the reader of stdout
+stops early (`| head`); 1 API error; 2 usage error (bad flags, a bad input
+file, a bad or missing base URL or credential, no terminal to ask on, and the
+[cli] extra not installed); 3 partial import; 130 interrupted.
 """
 
 from __future__ import annotations

@@ -194,9 +194,17 @@ def delete(
         bool, typer.Option("--yes", "-y", help="Do not ask (needed without a terminal).")
     ] = False,
 ) -> None:
-    """Delete a user (asks first)."""
-    _input.confirm(f"Delete user {user_id}?", yes=yes)
+    """Delete a user: asks first, showing its id and email.
+
+    Answering no deletes nothing and exits 0.
+    """
+    _input.can_ask(f"Delete user {user_id}", yes=yes)
     with state_of(ctx).client() as client:
+        if not yes:
+            shown = f"{user_id} ({client.users.get(user_id).email})"
+            if not _input.confirm(f"Delete user {shown}?"):
+                typer.echo(f"users-sdk: not deleted: {shown} is unchanged", err=True)
+                return
         client.users.delete(user_id)
     typer.echo(f"deleted {user_id}", err=True)
 

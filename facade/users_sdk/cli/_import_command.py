@@ -4,7 +4,8 @@ The import checks the whole file first (a bad cell is a usage error naming
 its line and column, before anything is sent), then hands the rows to
 `bulk.import_users` with an import id that is stable for the file (its path;
 stdin's is fixed), so a run started again after a crash or Ctrl-C replays
-what the first one created.
+what the first one created. A replayed row creates nothing, even if its user
+was deleted since: the summary says so, and names --import-id.
 """
 
 from __future__ import annotations
@@ -109,8 +110,12 @@ def import_users(
                     f"{error}; stdin is read as JSON Lines: pass --format csv for CSV"
                 ) from None
             raise
+        chosen_id = import_id
         import_id = import_id or (STDIN_IMPORT_ID if from_stdin else default_import_id(file))
         summary = _run(ctx, source, total, import_id, invite, rejects, concurrency, progress)
+    if summary.replayed:
+        note = _replayed_note(summary.replayed, import_id, chosen=chosen_id is not None)
+        typer.echo(note, err=True)
     record = {
         "import_id": import_id,
         "total": summary.total,
@@ -183,3 +188,24 @@ def _run(
             err=True,
         )
     return summary
+
+
+def _replayed_note(replayed: int, import_id: str, *, chosen: bool) -> str:
+    """Why a replayed row created nothing, and how to create it again."""
+    where = ""
+    if not chosen:
+        where = ", stdin's default" if import_id == STDIN_IMPORT_ID else ", from the file's path"
+    if replayed == 1:
+        rows, they, results, users = "1 row", "it was", "result", "it again as a new user"
+    else:
+        rows, they, results, users = (
+            f"{replayed} rows",
+            "they were",
+            "results",
+            "them again as new users",
+        )
+    return (
+        f"users-sdk: {rows} replayed, not created: {they} imported before under this import "
+        f"id ({import_id}{where}), so the server answered with the earlier {results}; to "
+        f"create {users} (deleted since, say), pass a new --import-id"
+    )

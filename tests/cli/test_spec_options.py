@@ -154,19 +154,19 @@ def described(schema: dict[str, Any]) -> str:
 )
 def test_the_help_of_a_field_option_is_the_spec_description(path: str, operation_id: str) -> None:
     found = options("users", path)
+    content = operation(operation_id)["requestBody"]["content"]["application/json"]
+    model = content["schema"]["$ref"].rsplit("/", 1)[1]
     for name, schema in body_schema(operation_id)["properties"].items():
-        description = described(schema)
-        assert description, f"{operation_id}: {name} has no description in openapi.yaml"
-        assert found[option(name, schema)].help.startswith(description), name
+        # A field the spec does not describe (a rehearsed new one) is named instead.
+        expected = described(schema) or f"{model} field {name!r}"
+        assert found[option(name, schema)].help.startswith(expected), name
 
 
 def test_the_help_of_a_filter_is_the_spec_description() -> None:
     found = options("users", "list")
     for parameter in query_parameters():
-        description = described(parameter)
-        assert description, f"listUsers: {parameter['name']} has no description in openapi.yaml"
-        assert found[option(parameter["name"], parameter)].help.startswith(description)
-    assert "listUsers parameter" not in " ".join(p.help or "" for p in found.values())
+        expected = described(parameter) or f"listUsers parameter {parameter['name']!r}"
+        assert found[option(parameter["name"], parameter)].help.startswith(expected)
 
 
 def test_a_parameter_renamed_by_x_cli_name_keeps_its_spec_name_as_a_hidden_alias(cli: Any) -> None:

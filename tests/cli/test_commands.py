@@ -148,7 +148,7 @@ def test_update_flags_clear_and_if_match(cli: Any) -> None:
     stale = cli(
         "users", "update", user["id"], "--role", "admin", "--if-match", str(user["version"])
     )
-    assert "changed since" in one_error_line(stale, 1)
+    assert "reapply your change" in one_error_line(stale, 1)  # the SDK's advice
     assert "412" in stale.stderr
     both = cli("users", "update", user["id"], "--phone", "+2", "--clear", "phone")
     one_error_line(both, 2)

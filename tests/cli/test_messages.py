@@ -65,6 +65,13 @@ def test_the_sdk_advice_is_given_in_command_line_terms(cli: Any) -> None:
     )
     assert cli_terms("pass token= or api_key=, not both") == "pass --token or --api-key, not both"
     assert cli_terms("reset_token= stays") == "reset_token= stays"
+    assert cli_terms("check the token you sent") == "check the token you sent"
+    assert cli_terms("so base_url is wrong, not USERS_API_BASE_URL") == (
+        "so --base-url is wrong, not USERS_API_BASE_URL"
+    )
+    assert cli_terms("token must be a str") == (
+        "the token (--token or USERS_API_TOKEN) must be a str"
+    )
 
 
 def _import(cli: Any, path: Path, *args: str) -> tuple[dict[str, Any], str]:

@@ -45,6 +45,8 @@ _NOUNS: Final = {"base_url": "the base URL", "token": "the token", "api_key": "t
 _ARGUMENT = re.compile(r"\b(base_url|token|api_key)=(?:'([^']*)')?")
 # A message about an argument starts with its name: `token must be ...`.
 _SUBJECT = re.compile(r"^(base_url|token|api_key)\b(?!=)")
+# Elsewhere, the names that are no English word ("the token you sent" stays).
+_NAME = re.compile(r"\b(base_url|api_key)\b")
 
 
 class UsageError(Exception):
@@ -92,7 +94,8 @@ def cli_terms(text: str) -> str:
     """The SDK's advice in command-line terms: `pass token=` is `pass --token`,
     and `token must ...` names where a token comes from."""
     text = _ARGUMENT.sub(lambda m: _OPTIONS[m[1]] + (f" {m[2]}" if m[2] else ""), text)
-    return _SUBJECT.sub(lambda m: f"{_NOUNS[m[1]]} ({_OPTIONS[m[1]]} or {_VARIABLES[m[1]]})", text)
+    text = _SUBJECT.sub(lambda m: f"{_NOUNS[m[1]]} ({_OPTIONS[m[1]]} or {_VARIABLES[m[1]]})", text)
+    return _NAME.sub(lambda m: _OPTIONS[m[1]], text)
 
 
 def _without_hint(error: BaseException, text: str) -> str:

@@ -49,6 +49,11 @@ def kind(value: Value, *, required: bool = False, many: bool = False) -> str:
     for name in ("minimum", "maximum", "default", "min_length"):
         if getattr(value, name) is not None:
             arguments.append(f"{name}={py_literal(getattr(value, name))}")
+    # What the spec says of it, for the command line's help (and its name there).
+    if value.description:
+        arguments.append(f"description={py_literal(value.description)}")
+    if value.cli_name is not None:
+        arguments.append(f"cli_name={py_literal(value.cli_name)}")
     return f"Kind({', '.join(arguments)})"
 
 

@@ -7,6 +7,7 @@ the class the generator wrote.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,7 @@ class Value:
     min_length: int | None = None
     default: Any = None
     description: str = ""
+    cli_name: str | None = None  # the `x-cli-name` extension: the command line's name for it
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,11 @@ class Spec:
 
     def _value(self, node: dict[str, Any], where: str) -> Value:
         description = node.get("description", "")
+        cli_name = node.get("x-cli-name")
+        if cli_name is not None and not (
+            isinstance(cli_name, str) and re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", cli_name)
+        ):
+            raise SpecError(f"{where}: x-cli-name must be a snake_case name, not {cli_name!r}")
         node, nullable_ref = _unwrap_null(node, where)
         schema, name = self._resolve(node)
         description = description or schema.get("description", "")
@@ -207,6 +214,7 @@ class Spec:
             "nullable": nullable,
             "default": schema.get("default"),
             "description": " ".join(description.split()),
+            "cli_name": cli_name,
         }
         if "enum" in schema:
             if json_type != "string" or name is None:
@@ -307,7 +315,11 @@ class Spec:
         parameter, _ = self._resolve(raw)
         name = parameter["name"]
         value = self._value(
-            {**parameter["schema"], "description": parameter.get("description", "")},
+            {
+                **parameter["schema"],
+                "description": parameter.get("description", ""),
+                "x-cli-name": parameter.get("x-cli-name"),
+            },
             f"{operation_id}({name})",
         )
         many = value.kind == LIST

@@ -148,7 +148,7 @@ def test_update_flags_clear_and_if_match(cli: Any) -> None:
     stale = cli(
         "users", "update", user["id"], "--role", "admin", "--if-match", str(user["version"])
     )
-    assert "changed since" in one_error_line(stale, 1)
+    assert "reapply your change" in one_error_line(stale, 1)  # the SDK's advice
     assert "412" in stale.stderr
     both = cli("users", "update", user["id"], "--phone", "+2", "--clear", "phone")
     one_error_line(both, 2)
@@ -225,8 +225,15 @@ def test_authentication_and_connection_errors_say_what_to_do(cli: Any) -> None:
 
 
 def test_configuration_and_usage_errors_exit_2(cli: Any) -> None:
-    no_credential = cli("users", "me", env={"USERS_API_TOKEN": None})
-    assert "USERS_API_TOKEN" in one_error_line(no_credential, 2)
+    # Each says only what is missing.
+    no_credential = one_error_line(cli("users", "me", env={"USERS_API_TOKEN": None}), 2)
+    assert "USERS_API_TOKEN" in no_credential
+    assert "--token" in no_credential
+    assert "base" not in no_credential.lower()
+    no_base_url = one_error_line(cli("users", "me", env={"USERS_API_BASE_URL": None}), 2)
+    assert "USERS_API_BASE_URL" in no_base_url
+    assert "--base-url" in no_base_url
+    assert "token" not in no_base_url.lower()
     assert one_error_line(cli("users", "get"), 2)  # a missing argument
     assert one_error_line(cli("users", "list", "--no-such-flag"), 2)
     assert one_error_line(cli("users", "list", "--role", "wizard"), 2)
@@ -270,8 +277,10 @@ def test_delete_asks_on_a_terminal(cli: Any, server: str, monkeypatch: Any) -> N
     monkeypatch.setattr(_input, "_terminal", lambda: True)
     user = create(cli, "--email", "asked@example.com")
     declined = cli("users", "delete", user["id"], input="n\n")
-    assert "not confirmed" in declined.stderr
-    assert declined.exit_code == 2
+    # The question shows what it acts on; no is an answer, not a usage error.
+    assert f"Delete user {user['id']} (asked@example.com)?" in declined.stderr
+    assert f"not deleted: {user['id']} (asked@example.com) is unchanged" in declined.stderr
+    assert declined.exit_code == 0
     assert user["email"] in {u["email"] for u in all_users(server)}
     accepted = cli("users", "delete", user["id"], input="y\n")
     assert accepted.exit_code == 0, accepted.stderr

@@ -121,7 +121,7 @@ def test_an_export_into_something_not_a_regular_file_is_a_usage_error(cli: Any) 
     run = cli("users", "export", "/dev/null", "--format", "jsonl")
     assert run.exit_code == 2
     assert "is not a regular file" in run.stderr
-    assert "users list --all --output jsonl" in run.stderr
+    assert "export to - (stdout)" in run.stderr
 
 
 def test_the_state_of_the_root_options_keeps_credentials_out_of_its_repr() -> None:

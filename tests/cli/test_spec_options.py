@@ -1,7 +1,9 @@
 """Every listUsers query parameter and every create/update field of
-openapi.yaml has a CLI option, and every enum its choices: read from the
-spec here, so that the rehearsed spec change (tests/spec_evolution) is
-checked with its new field, filter and enum value, with no edit."""
+openapi.yaml has a CLI option, named as the spec says (its name, or its
+x-cli-name) with the spec's description as its help, and every enum its
+choices: read from the spec here, so that the rehearsed spec change
+(tests/spec_evolution) is checked with its new field, filter and enum value,
+with no edit."""
 
 from __future__ import annotations
 
@@ -55,12 +57,15 @@ def options(*path: str) -> dict[str, Any]:
     return {opt: param for param in command(*path).params for opt in param.opts}
 
 
-def option(name: str) -> str:
-    return "--" + name.replace("_", "-")
+def option(name: str, spec: dict[str, Any] | None = None) -> str:
+    """The option of a spec name: its x-cli-name's (a parameter's or a property's), if any."""
+    return "--" + str((spec or {}).get("x-cli-name", name)).replace("_", "-")
 
 
 def choices(param: Any) -> list[str]:
-    return [str(getattr(c, "value", c)) for c in param.type.choices]
+    # Typer 0.29 keeps a parameter's choices in its type descriptor, not a click type.
+    kind = getattr(param, "type", None) or param.type_descriptor
+    return [str(getattr(c, "value", c)) for c in kind.choices]
 
 
 @pytest.mark.parametrize("path", [("users", "list"), ("users", "summary"), ("users", "export")])
@@ -69,8 +74,9 @@ def test_every_list_users_query_parameter_is_an_option(path: tuple[str, ...]) ->
     for parameter in query_parameters():
         if parameter["name"] == "cursor" and path != ("users", "list"):
             continue  # summary walks every page; export resumes with --resume
-        flag = option(parameter["name"])
+        flag = option(parameter["name"], parameter)
         assert flag in found, f"{' '.join(path)} has no {flag}"
+        assert not found[flag].hidden
         values = enum_of(parameter["schema"])
         if values is not None:
             assert choices(found[flag]) == values
@@ -83,7 +89,7 @@ def test_every_list_users_query_parameter_is_an_option(path: tuple[str, ...]) ->
 def test_every_body_field_is_an_option(path: str, operation_id: str) -> None:
     found = options("users", path)
     for name, schema in body_schema(operation_id)["properties"].items():
-        flag = option(name)
+        flag = option(name, schema)
         assert flag in found, f"users {path} has no {flag}"
         values = enum_of(schema)
         if values is not None:
@@ -135,3 +141,45 @@ def test_a_malformed_email_is_refused_before_the_request(cli: Any) -> None:
     assert run.exit_code == 2
     assert "email must be an email address such as 'ada@example.com'" in run.stderr
     assert "not-an-email" not in cli("users", "list", "--output", "jsonl").stdout
+
+
+def described(schema: dict[str, Any]) -> str:
+    """What the spec says of a parameter or property (a $ref's schema says it for it)."""
+    text = schema.get("description") or resolve(schema).get("description") or ""
+    return " ".join(str(text).split()).rstrip(".")
+
+
+@pytest.mark.parametrize(
+    ("path", "operation_id"), [("create", "createUser"), ("update", "updateUser")]
+)
+def test_the_help_of_a_field_option_is_the_spec_description(path: str, operation_id: str) -> None:
+    found = options("users", path)
+    content = operation(operation_id)["requestBody"]["content"]["application/json"]
+    model = content["schema"]["$ref"].rsplit("/", 1)[1]
+    for name, schema in body_schema(operation_id)["properties"].items():
+        # A field the spec does not describe (a rehearsed new one) is named instead.
+        expected = described(schema) or f"{model} field {name!r}"
+        assert found[option(name, schema)].help.startswith(expected), name
+
+
+def test_the_help_of_a_filter_is_the_spec_description() -> None:
+    found = options("users", "list")
+    for parameter in query_parameters():
+        expected = described(parameter) or f"listUsers parameter {parameter['name']!r}"
+        assert found[option(parameter["name"], parameter)].help.startswith(expected)
+
+
+def test_a_parameter_renamed_by_x_cli_name_keeps_its_spec_name_as_a_hidden_alias(cli: Any) -> None:
+    renamed = [p for p in query_parameters() if "x-cli-name" in p]
+    assert renamed, "openapi.yaml renames no listUsers parameter for the command line"
+    found = options("users", "list")
+    for parameter in renamed:
+        assert found[option(parameter["name"])].hidden
+    assert [p["name"] for p in renamed] == ["q"]  # the examples below spell it out
+    for flag in ("--search", "--q"):
+        run = cli("users", "list", flag, "viewer@", "--output", "jsonl")
+        assert run.exit_code == 0, run.stderr
+        assert [line.count("viewer@example.com") for line in run.stdout.splitlines()] == [1]
+    both = cli("users", "list", "--search", "a", "--q", "b")
+    assert both.exit_code == 2
+    assert "--search and --q are the same option" in both.stderr

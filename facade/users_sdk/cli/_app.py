@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import _bulk_commands  # noqa: F401  (registers `users import` and `users export`)
+from . import _export_command, _import_command  # noqa: F401  (register `users import`, `export`)
 from ._commands import users
 from ._root import app
 

@@ -21,10 +21,11 @@ from .._request_facts import (
     UserUpdateParams,
 )
 from . import _input, _output, _user_fields
+from ._command_classes import Command, Group
 from ._errors import UsageError
 from ._progress import progress_bar
-from ._root import state_of
-from ._spec_options import SpecOptions, choices, clear_choices, flag, literal, plain
+from ._spec_options import SpecOptions, choices, clear_choices, literal, plain
+from ._state import state_of
 
 __all__ = ["FILTERS", "Output", "Progress", "users"]
 
@@ -73,6 +74,7 @@ UserId = Annotated[str, typer.Argument(metavar="ID", help="The user's id (usr_..
 
 users = typer.Typer(
     name="users",
+    cls=Group,
     help="Users: list, get, create, update, delete, invite, passwords, bulk import and export.",
     no_args_is_help=True,
 )
@@ -89,7 +91,7 @@ def write_users(fmt: str, records: Iterable[dict[str, Any]]) -> int:
     )
 
 
-@users.command("list")
+@users.command("list", cls=Command)
 @LIST_PARAMETERS
 def list_users(
     ctx: typer.Context,
@@ -121,21 +123,21 @@ def list_users(
             write_users(fmt, walk())
 
 
-@users.command("get")
+@users.command("get", cls=Command)
 def get_user(ctx: typer.Context, user_id: UserId, output: Output = None) -> None:
     """Show one user."""
     with state_of(ctx).client() as client:
         _output.write_one(_output.resolve_format(output), to_record(client.users.get(user_id)))
 
 
-@users.command("me")
+@users.command("me", cls=Command)
 def me(ctx: typer.Context, output: Output = None) -> None:
     """Show the user the credential belongs to."""
     with state_of(ctx).client() as client:
         _output.write_one(_output.resolve_format(output), to_record(client.users.me()))
 
 
-@users.command("create")
+@users.command("create", cls=Command)
 @CREATE_FIELDS
 def create(ctx: typer.Context, output: Output = None, data: Data = None, **spec: Any) -> None:
     """Create a user from flags, --data, or both."""
@@ -145,7 +147,7 @@ def create(ctx: typer.Context, output: Output = None, data: Data = None, **spec:
     _output.write_one(_output.resolve_format(output), to_record(user))
 
 
-@users.command("update")
+@users.command("update", cls=Command)
 @UPDATE_FIELDS
 def update(
     ctx: typer.Context,
@@ -173,7 +175,8 @@ def update(
     cleared = plain(cleared or [])
     both = [name for name in cleared if name in fields]
     if both:
-        raise UsageError(f"{flag(both[0])} and --clear {both[0]} contradict each other")
+        option = UPDATE_FIELDS.flags()[both[0]]
+        raise UsageError(f"{option} and --clear {both[0]} contradict each other")
     body = {**_input.read_data(data), **fields, **{name: CLEARED[name] for name in cleared}}
     if not body:
         raise UsageError("nothing to change: give a field flag, --clear FIELD or --data")
@@ -183,7 +186,7 @@ def update(
     _output.write_one(_output.resolve_format(output), to_record(user))
 
 
-@users.command("delete")
+@users.command("delete", cls=Command)
 def delete(
     ctx: typer.Context,
     user_id: UserId,
@@ -191,14 +194,22 @@ def delete(
         bool, typer.Option("--yes", "-y", help="Do not ask (needed without a terminal).")
     ] = False,
 ) -> None:
-    """Delete a user (asks first)."""
-    _input.confirm(f"Delete user {user_id}?", yes=yes)
+    """Delete a user: asks first, showing its id and email.
+
+    Answering no deletes nothing and exits 0.
+    """
+    _input.can_ask(f"Delete user {user_id}", yes=yes)
     with state_of(ctx).client() as client:
+        if not yes:
+            shown = f"{user_id} ({client.users.get(user_id).email})"
+            if not _input.confirm(f"Delete user {shown}?"):
+                typer.echo(f"users-sdk: not deleted: {shown} is unchanged", err=True)
+                return
         client.users.delete(user_id)
     typer.echo(f"deleted {user_id}", err=True)
 
 
-@users.command("invite")
+@users.command("invite", cls=Command)
 def invite(ctx: typer.Context, user_id: UserId, output: Output = None) -> None:
     """(Re)send the invitation of an invited user."""
     with state_of(ctx).client() as client:
@@ -206,7 +217,7 @@ def invite(ctx: typer.Context, user_id: UserId, output: Output = None) -> None:
     _output.write_one(_output.resolve_format(output), to_record(invitation))
 
 
-@users.command("reset-password")
+@users.command("reset-password", cls=Command)
 def reset_password(
     ctx: typer.Context, email: Annotated[str, typer.Argument(help="The user's email.")]
 ) -> None:
@@ -216,7 +227,7 @@ def reset_password(
     typer.echo("accepted: if a user has that email, a reset token is on its way", err=True)
 
 
-@users.command("set-password")
+@users.command("set-password", cls=Command)
 def set_password(ctx: typer.Context) -> None:
     """Set a new password with a reset token.
 
@@ -230,7 +241,7 @@ def set_password(ctx: typer.Context) -> None:
     typer.echo("password set", err=True)
 
 
-@users.command("summary")
+@users.command("summary", cls=Command)
 @FILTERS
 def summary(
     ctx: typer.Context, output: Output = None, progress: Progress = None, **spec: Any

@@ -1,28 +1,26 @@
 """What went wrong, as one line on stderr and an exit code.
 
-The SDK's messages say what to do in Python terms (`pass token=`); here each
-class of the error tree gets the command line's own advice instead. The exit
-codes below are the CLI's contract, in `--help` (EXIT_CODES) and the README.
+The line is the SDK error's own message (what happened, the likely cause and
+what to do), with the Python terms of its advice put in command-line terms:
+`pass token=` is `pass --token`. The command line adds only what the SDK
+cannot know: where the address came from (no response) and how to wait (a
+429). The exit codes below are the CLI's contract, in `--help` (EXIT_CODES)
+and the README.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
+from .._environment import API_KEY_ENV, BASE_URL_ENV, TOKEN_ENV
 from .._exceptions import (
     APIConnectionError,
     APIStatusError,
-    AuthenticationError,
     ConfigurationError,
-    ConflictError,
     InvalidArgumentError,
     InvalidArgumentTypeError,
-    NotFoundError,
-    PermissionDeniedError,
-    PreconditionFailedError,
     RateLimitError,
-    UsersAPIError,
-    ValidationError,
 )
 
 OK: Final = 0
@@ -32,26 +30,23 @@ PARTIAL_IMPORT: Final = 3
 INTERRUPTED: Final = 130
 
 EXIT_CODES: Final = (
-    "Exit codes: 0 ok; 1 API error (the server refused or could not be reached); "
-    "2 usage error (bad flags, bad input file, no terminal to ask on); "
-    "3 partial import (some rows failed: see --rejects); 130 interrupted."
+    "Exit codes: 0 ok (also when a confirmation is declined: nothing is done; and when "
+    "the reader of stdout stops early, as `| head` does); 1 API error (the server refused "
+    "or could not be reached); 2 usage error (bad flags, a bad input file, a bad or missing "
+    "base URL or credential, no terminal to ask on); 3 partial import (some rows failed: "
+    "see --rejects); 130 interrupted."
 )
 
-_CREDENTIAL = "set USERS_API_TOKEN or USERS_API_KEY, or pass --token or --api-key"
-
-# The first class an error is an instance of gives the advice (subclasses first).
-_ADVICE: Final[tuple[tuple[type[UsersAPIError], str], ...]] = (
-    (AuthenticationError, f"check the credential: {_CREDENTIAL}"),
-    (PermissionDeniedError, "this credential's role may not do that; use an owner or admin one"),
-    (NotFoundError, "check the id ('users-sdk users list' finds users)"),
-    (PreconditionFailedError, "the user changed since that version: get it again and retry"),
-    (ConflictError, "it conflicts with the current state: read it again and adjust"),
-    (ValidationError, "fix the fields named and try again"),
-    (RateLimitError, "the server is rate limiting: wait and run it again"),
-    (APIStatusError, "the server refused the request"),
-    (APIConnectionError, "check --base-url (or USERS_API_BASE_URL) and that the API is up"),
-    (ConfigurationError, f"pass --base-url or set USERS_API_BASE_URL, and {_CREDENTIAL}"),
-)
+# The client's arguments, as the command line spells them.
+_OPTIONS: Final = {"base_url": "--base-url", "token": "--token", "api_key": "--api-key"}
+_VARIABLES: Final = {"base_url": BASE_URL_ENV, "token": TOKEN_ENV, "api_key": API_KEY_ENV}
+_NOUNS: Final = {"base_url": "the base URL", "token": "the token", "api_key": "the API key"}
+# `token=`, `base_url='https://...'`: an argument in the SDK's advice.
+_ARGUMENT = re.compile(r"\b(base_url|token|api_key)=(?:'([^']*)')?")
+# A message about an argument starts with its name: `token must be ...`.
+_SUBJECT = re.compile(r"^(base_url|token|api_key)\b(?!=)")
+# Elsewhere, the names that are no English word ("the token you sent" stays).
+_NAME = re.compile(r"\b(base_url|api_key)\b")
 
 
 class UsageError(Exception):
@@ -70,27 +65,46 @@ def exit_code(error: BaseException) -> int:
 
 
 def one_line(error: BaseException) -> str:
-    """`users-sdk: <what happened>; <what to do>` on a single line."""
+    """`users-sdk: <what happened; the likely cause; what to do>` on a single line."""
     if isinstance(error, KeyboardInterrupt):
         return (
             "users-sdk: interrupted; run the same command again: an import replays the rows "
             "already done, an export continues with --resume"
         )
-    what = message(error)
-    advice = next((text for cls, text in _ADVICE if isinstance(error, cls)), None)
-    if isinstance(error, RateLimitError) and error.retry_after is not None:
-        advice = f"the server asked to wait {error.retry_after:g} s: run it again after that"
-    line = f"users-sdk: {what}" + (f"; {advice}" if advice else "")
-    return " ".join(line.split())  # one line, whatever the message held
+    text = cli_terms(str(error) or type(error).__name__)
+    if isinstance(error, RateLimitError):  # its hint names max_retries, which is Python's
+        wait = (
+            "wait and run it again"
+            if error.retry_after is None
+            else f"the server asked to wait {error.retry_after:g} s: run it again after that"
+        )
+        text = f"{_without_hint(error, text).rstrip('.')}; {wait}"
+    elif isinstance(error, APIConnectionError):
+        text = f"{text.rstrip('.')}; the address comes from --base-url or {BASE_URL_ENV}"
+    return _single_line(f"users-sdk: {text}")
 
 
 def message(error: BaseException) -> str:
-    """What happened, on one line, without the SDK's advice for Python callers."""
-    text = str(error) or type(error).__name__
-    hint = getattr(type(error), "hint", None)
+    """What happened, without the SDK's advice (a failed row of an import)."""
+    text = _without_hint(error, str(error) or type(error).__name__)
+    return _single_line(cli_terms(text)).rstrip(".")
+
+
+def cli_terms(text: str) -> str:
+    """The SDK's advice in command-line terms: `pass token=` is `pass --token`,
+    and `token must ...` names where a token comes from."""
+    text = _ARGUMENT.sub(lambda m: _OPTIONS[m[1]] + (f" {m[2]}" if m[2] else ""), text)
+    text = _SUBJECT.sub(lambda m: f"{_NOUNS[m[1]]} ({_OPTIONS[m[1]]} or {_VARIABLES[m[1]]})", text)
+    return _NAME.sub(lambda m: _OPTIONS[m[1]], text)
+
+
+def _without_hint(error: BaseException, text: str) -> str:
+    hint = getattr(error, "hint", None)
     if isinstance(error, APIStatusError) and isinstance(hint, str) and hint:
-        text = text.replace(f" {hint}", "")  # a ValidationError lists its fields after it
-    if isinstance(error, ConfigurationError):
-        # "pass token= or api_key=, or set ..." is the Python advice; ours follows.
-        text = text.split(": pass ")[0]
-    return " ".join(text.split()).rstrip(".")
+        # A ValidationError lists its fields after the hint: keep them.
+        text = text.replace(f" {cli_terms(hint)}", "").replace(f" {hint}", "")
+    return text
+
+
+def _single_line(text: str) -> str:
+    return " ".join(text.split())

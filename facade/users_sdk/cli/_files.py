@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import shutil
+import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, TextIO
 
@@ -21,16 +25,38 @@ from . import _cells
 from ._errors import UsageError
 from ._output import RecordWriter
 
-__all__ = ["FILE_FORMATS", "REJECT_COLUMN", "ImportFile", "RejectsFile", "file_format"]
+__all__ = [
+    "FILE_FORMATS",
+    "REJECT_COLUMN",
+    "STDIN_IMPORT_ID",
+    "ImportFile",
+    "RejectsFile",
+    "file_format",
+    "is_standard_stream",
+    "stdin_copy",
+]
 
 FILE_FORMATS: Final = ("csv", "jsonl")
 _SUFFIXES: Final = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 REJECT_COLUMN: Final = "error"
+# `-` for the file: stdin for an import, stdout for an export, JSON Lines unless
+# --format says otherwise (as `users list` writes when piped).
+STANDARD_STREAM: Final = "-"
+STREAM_FORMAT: Final = "jsonl"
+# The import id of stdin: its rows' keys hold their content, so that a rerun of
+# the same rows (a fixed input, say) replays those already created.
+STDIN_IMPORT_ID: Final = "cli-stdin"
+
+
+def is_standard_stream(path: Path) -> bool:
+    return str(path) == STANDARD_STREAM
 
 
 def file_format(path: Path, chosen: str | None) -> str:
     if chosen is not None:
         return chosen
+    if is_standard_stream(path):
+        return STREAM_FORMAT
     found = _SUFFIXES.get(path.suffix.lower())
     if found is None:
         raise UsageError(
@@ -43,6 +69,19 @@ def default_import_id(path: Path) -> str:
     """Stable for the same file: a rerun (after a crash, or after fixing some
     rows) replays what the first run created instead of creating it again."""
     return "cli-" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+
+
+@contextmanager
+def stdin_copy() -> Iterator[Path]:
+    """Stdin in a temporary file named `stdin`: an import reads its input twice
+    (every row checked before any is sent, then sent)."""
+    if sys.stdin.isatty():
+        raise UsageError("the import reads stdin, which is a terminal: pipe the rows in (< FILE)")
+    with tempfile.TemporaryDirectory(prefix="users-sdk-") as folder:
+        path = Path(folder) / "stdin"
+        with path.open("wb") as copy:
+            shutil.copyfileobj(sys.stdin.buffer, copy)
+        yield path
 
 
 class ImportFile:

@@ -2,7 +2,7 @@
 and secrets (from stdin or a hidden prompt, never from argv).
 
 A command that would ask but has no terminal to ask on refuses (exit 2)
-instead of guessing.
+instead of guessing; a question declined at the terminal is no error.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import typer
 from . import _cells
 from ._errors import UsageError
 
-__all__ = ["confirm", "read_data", "read_secrets"]
+__all__ = ["can_ask", "confirm", "read_data", "read_secrets"]
 
 
 def read_data(value: str | None) -> dict[str, Any]:
@@ -44,14 +44,15 @@ def _terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def confirm(question: str, *, yes: bool) -> None:
-    """Go on only if `--yes` was given or the user agrees at the terminal."""
-    if yes:
-        return
-    if not _terminal():
-        raise UsageError(f"{question.rstrip('?')}: refusing without --yes (no terminal to ask on)")
-    if not typer.confirm(question, default=False, err=True):
-        raise UsageError("not confirmed; nothing was done")
+def can_ask(what: str, *, yes: bool) -> None:
+    """Go on only if `--yes` was given or there is a terminal to ask on (exit 2)."""
+    if not yes and not _terminal():
+        raise UsageError(f"{what}: refusing without --yes (no terminal to ask on)")
+
+
+def confirm(question: str) -> bool:
+    """The answer at the terminal, no by default (call `can_ask` first)."""
+    return typer.confirm(question, default=False, err=True)
 
 
 def read_secrets(*names: str) -> list[str]:

@@ -124,10 +124,15 @@ def _print_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], stre
     from rich.table import Table
     from rich.text import Text  # plain text: a "[bold]" in a name is not markup
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1 itself: the command line's own handling exits 0.
+            raise BrokenPipeError("the reader of stdout went away")
+
     table = Table(*columns, show_edge=False, header_style="bold")
     for row in rows:
         table.add_row(*(Text(_table_cell(row.get(column))) for column in columns))
-    Console(file=stream, soft_wrap=False).print(table)  # type: ignore[arg-type]
+    _Console(file=stream, soft_wrap=False).print(table)  # type: ignore[arg-type]
 
 
 def _table_cell(value: Any) -> str:

@@ -4,7 +4,11 @@ credential, --debug), and the one place errors become a line and an exit code.
 The credential comes from the SDK's environment variables (the safer way:
 argv is visible to other users of the machine) or from --token / --api-key,
 and is never printed: the SDK's messages and logs redact it, and tracebacks
-(only with --debug) show no local variables.
+(only with --debug) show no local variables. The global options may also
+follow the command (`_command_classes`).
+
+A reader that closes stdout early (`users-sdk users list --all | head -1`)
+ends the command quietly with exit 0: the reader had what it wanted.
 
 Only Typer's public names are used: newer Typer releases carry their own copy
 of Click, so `click` itself may not even be installed.
@@ -12,21 +16,18 @@ of Click, so `click` itself may not even be installed.
 
 from __future__ import annotations
 
-import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from .._exceptions import UsersAPIError
 from . import _errors
-
-if TYPE_CHECKING:
-    from .._client import UsersClient
+from ._command_classes import Group
+from ._state import State, set_option, state_of
 
 __all__ = ["State", "app", "state_of"]
 
@@ -34,27 +35,6 @@ __all__ = ["State", "app", "state_of"]
 # of their subclasses Typer exports: Typer may vendor Click under a private name.
 _CLICK_USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
 _CLICK_EXCEPTION: type[Exception] = _CLICK_USAGE_ERROR.__mro__[1]
-
-
-@dataclass
-class State:
-    """What the root options set, for the commands (`typer.Context.obj`)."""
-
-    base_url: str | None = None
-    # Out of the repr: a traceback with --debug, or a bug report, may show it.
-    token: str | None = field(default=None, repr=False)
-    api_key: str | None = field(default=None, repr=False)
-    debug: bool = False
-
-    def client(self) -> UsersClient:
-        from .._client import UsersClient
-
-        return UsersClient(base_url=self.base_url, token=self.token, api_key=self.api_key)
-
-
-def state_of(ctx: typer.Context) -> State:
-    state: State = ctx.ensure_object(State)
-    return state
 
 
 def report(error: BaseException, *, debug: bool) -> int:
@@ -70,14 +50,40 @@ def report(error: BaseException, *, debug: bool) -> int:
     return _errors.exit_code(error)
 
 
-class RootGroup(TyperGroup):
+def reader_gone() -> int:
+    """Stdout's reader went away (`| head`): it had what it wanted, so exit 0.
+
+    Stdout becomes /dev/null first, so that what is still in its buffer has
+    nowhere to fail at Python's own flush at exit (which would print "Exception
+    ignored ... BrokenPipeError"): the recipe of the `signal` module's docs.
+    """
+    stdout = sys.__stdout__
+    if stdout is not None and sys.stdout is stdout:  # a real process, not a test's runner
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+    return _errors.OK
+
+
+class RootGroup(Group):
     """Errors in, one line and an exit code out, Click's own usage errors too."""
+
+    def make_context(self, *args: Any, **extra: Any) -> Any:
+        try:  # --help, printed while the root's options are read
+            return super().make_context(*args, **extra)
+        except BrokenPipeError:
+            raise typer.Exit(reader_gone()) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, _CLICK_EXCEPTION, BrokenPipeError):
-            raise  # Typer's own handling: exit codes, usage errors, `| head`
+        except BrokenPipeError:
+            raise typer.Exit(reader_gone()) from None
+        except (typer.Exit, typer.Abort, _CLICK_EXCEPTION):
+            raise  # Typer's own handling: exit codes, usage errors
         except (Exception, KeyboardInterrupt) as error:
             raise typer.Exit(report(error, debug=state_of(ctx).debug)) from None
 
@@ -154,18 +160,7 @@ def _root(
         ),
     ] = False,
 ) -> None:
-    state = state_of(ctx)
-    state.base_url, state.token, state.api_key, state.debug = base_url, token, api_key, debug
-    if debug:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-        logger = logging.getLogger("users_sdk")
-        level = logger.level
-        logger.addHandler(handler)
-        logger.setLevel(logging.DEBUG)
-
-        def restore() -> None:  # the CLI may run several times in one process (tests)
-            logger.removeHandler(handler)
-            logger.setLevel(level)
-
-        ctx.call_on_close(restore)
+    for name, value in (
+        ("base_url", base_url), ("token", token), ("api_key", api_key), ("debug", debug),
+    ):  # fmt: skip
+        set_option(ctx, name, value)

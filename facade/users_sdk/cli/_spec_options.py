@@ -13,6 +13,12 @@ with one keyword parameter per spec name, typed `Annotated[..., typer.Option]`,
 built once at import from plain objects, no source compiled. Each parameter
 name carries a prefix, so that a spec name never shadows a parameter of the
 command itself; `values()` collects them by spec name.
+
+An option's name is the spec's (`email_domain`: `--email-domain`), or the
+`x-cli-name` the spec gives it where its own name reads badly on a command
+line (`q`: `--search`, with `--q` kept as a hidden alias). Its help is the
+spec's description, followed by what only the command line needs to say (how
+to repeat it, its default).
 """
 
 from __future__ import annotations
@@ -37,11 +43,13 @@ __all__ = [
     "enum_values",
     "flag",
     "literal",
+    "option_of",
     "plain",
 ]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _PREFIX = "spec__"
+_ALIAS_PREFIX = "spec_alias__"  # the spec's own name, hidden, when x-cli-name renames it
 # The Python type of a value of each kind, as typed on the command line.
 _TYPES: dict[str, type] = {"integer": int, "number": float, "flag": bool}
 
@@ -115,22 +123,40 @@ class SpecOptions:
         )
 
     def flags(self) -> dict[str, str]:
-        """The option of each spec name (`display_name`: `--display-name`)."""
-        return {name: flag(name) for name in self.kinds}
+        """The option of each spec name (`display_name`: `--display-name`;
+        `q`: `--search`, its x-cli-name)."""
+        return {name: option_of(name, kind) for name, kind in self.kinds.items()}
+
+    def aliases(self) -> dict[str, str]:
+        """The hidden option under the spec's own name of each renamed one (`q`: `--q`)."""
+        return {
+            name: flag(name)
+            for name, kind in self.kinds.items()
+            if option_of(name, kind) != flag(name)
+        }
 
     def __call__(self, command: _F) -> _F:
         """As a decorator: `command(..., **spec)` gets one option per spec name."""
         signature = inspect.signature(command, eval_str=True)  # the real Annotated objects
         own = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
-        _refuse_clashes(command.__name__, own, self.flags())
+        _refuse_clashes(command.__name__, own, {**self.flags(), **self.aliases()})
         added = [
             inspect.Parameter(
                 _PREFIX + name,
                 inspect.Parameter.KEYWORD_ONLY,
                 default=None,
-                annotation=self._annotation(name, kind),
+                annotation=self._annotation(name, kind, self.flags()[name]),
             )
             for name, kind in self.kinds.items()
+        ]
+        added += [
+            inspect.Parameter(
+                _ALIAS_PREFIX + name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=self._annotation(name, self.kinds[name], alias, hidden=True),
+            )
+            for name, alias in self.aliases().items()
         ]
         command.__signature__ = signature.replace(parameters=[*own, *added])  # type: ignore[attr-defined]
         return command
@@ -139,17 +165,21 @@ class SpecOptions:
         """The spec name and value of every option that was given."""
         found: dict[str, Any] = {}
         for name, kind in self.kinds.items():
-            value = given.get(_PREFIX + name)
-            if value is None or (isinstance(value, list | tuple) and not value):
+            value, alias = given.get(_PREFIX + name), given.get(_ALIAS_PREFIX + name)
+            if _given(value) and _given(alias):
+                raise UsageError(
+                    f"{self.flags()[name]} and {flag(name)} are the same option; give it once"
+                )
+            value = value if _given(value) else alias
+            if not _given(value):
                 continue
             found[name] = self._converted(name, kind, value)
         return found
 
-    def _annotation(self, name: str, kind: Kind) -> Any:
-        option_name = flag(name)
+    def _annotation(self, name: str, kind: Kind, option_name: str, *, hidden: bool = False) -> Any:
         if kind.kind == "flag":
             option_name += f"/--no-{option_name[2:]}"
-        options: dict[str, Any] = {"help": self._help(name, kind)}
+        options: dict[str, Any] = {"help": self._help(name, kind), "hidden": hidden}
         metavar = _metavar(kind)
         if metavar is not None:
             options["metavar"] = metavar
@@ -165,17 +195,19 @@ class SpecOptions:
         return Annotated[value_type | None, typer.Option(option_name, **options)]
 
     def _help(self, name: str, kind: Kind) -> str:
-        parts = [f"{self.described} {name!r}"]
+        """The spec's description, then what only the command line needs to say."""
+        described = kind.description.rstrip(".")
+        parts = [described or f"{self.described} {name!r}"]
         if kind.many:
-            parts.append("repeat for several (any of them matches)")
+            # The spec may already say so ("Repeat the parameter for several").
+            if "repeat" not in described.lower():
+                parts.append("repeat for several (any of them matches)")
         elif kind.kind == "list":
             parts.append("repeat for several items (they replace the list)")
         elif kind.kind == "map":
             parts.append("KEY=VALUE, repeat for several (they replace the map)")
         elif kind.kind == "model":
             parts.append("a JSON object")
-        elif kind.kind in ("instant", "date"):
-            parts.append("ISO 8601")
         if kind.required:
             parts.append("required")
         if kind.default is not None and kind.kind != "flag":
@@ -183,14 +215,24 @@ class SpecOptions:
         return "; ".join(parts) + "."
 
     def _converted(self, name: str, kind: Kind, value: Any) -> Any:
+        option = option_of(name, kind)
         if kind.kind == "map":
-            return dict(_key_value(name, item) for item in value)
+            return dict(_key_value(option, item) for item in value)
         if kind.kind == "model":
             try:
                 return _cells.from_text(kind, value)
             except _cells.CellError as error:
-                raise UsageError(f"{flag(name)}: {error}") from None
+                raise UsageError(f"{option}: {error}") from None
         return plain(value)
+
+
+def option_of(name: str, kind: Kind) -> str:
+    """The option a spec name is given as: its x-cli-name's, else its own."""
+    return flag(kind.cli_name or name)
+
+
+def _given(value: Any) -> bool:
+    return value is not None and not (isinstance(value, list | tuple) and not value)
 
 
 def _metavar(kind: Kind) -> str | None:
@@ -204,10 +246,10 @@ def _metavar(kind: Kind) -> str | None:
     return None
 
 
-def _key_value(name: str, item: str) -> tuple[str, str]:
+def _key_value(option: str, item: str) -> tuple[str, str]:
     key, sep, value = item.partition("=")
     if not sep or not key:
-        raise UsageError(f"{flag(name)} takes KEY=VALUE, not {item!r}")
+        raise UsageError(f"{option} takes KEY=VALUE, not {item!r}")
     return key, value
 
 

@@ -26,20 +26,20 @@ class UserUpdate:
     nullable field.
 
         Attributes:
-            email (str | Unset):
-            display_name (str | Unset):
-            first_name (None | str | Unset):
-            last_name (None | str | Unset):
-            username (None | str | Unset):
+            email (str | Unset): The email address, unique (case-insensitive).
+            display_name (str | Unset): The name shown to other users.
+            first_name (None | str | Unset): The given name.
+            last_name (None | str | Unset): The family name.
+            username (None | str | Unset): A unique handle of letters, digits, `_`, `.` and `-`.
             role (UserRole | Unset): What a user may do. `owner` and `admin` manage users; `viewer` only reads.
             status (UserStatus | Unset): Where a user is in their life cycle.
-            phone (None | str | Unset):
-            department (None | str | Unset):
-            groups (list[str] | Unset):
-            permissions (list[str] | Unset):
+            phone (None | str | Unset): A phone number, in any format.
+            department (None | str | Unset): The department the user works in.
+            groups (list[str] | Unset): The groups the user belongs to.
+            permissions (list[str] | Unset): Extra permissions granted on top of the role.
             metadata (Metadata | Unset): Free-form string labels for your own use. Example: {'employee_number': '1815'}.
-            account_id (None | str | Unset):
-            is_service_user (bool | Unset):
+            account_id (None | str | Unset): The account the user belongs to.
+            is_service_user (bool | Unset): True for machine users that cannot log in interactively.
     """
 
     email: str | Unset = UNSET

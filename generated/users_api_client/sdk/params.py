@@ -5,7 +5,9 @@
 
 The TypedDicts type the keyword arguments of the facade's methods; the
 tables give the kind of each field and parameter, which the facade checks
-local input by. Nothing here imports the rest of the package.
+local input by, and what the spec says of it (the `users-sdk` command line
+takes its option help and name from there). Nothing here imports the rest
+of the package.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class Kind(NamedTuple):
     maximum: int | None = None
     default: Any = None
     min_length: int | None = None  # a string's: checked before sending
+    description: str = ""  # the spec's, on one line: the help of its CLI option
+    cli_name: str | None = None  # `x-cli-name`: the CLI's name for it (None: its own)
 
 
 class KindFacts(NamedTuple):
@@ -70,23 +74,33 @@ ENUMS: Final[Mapping[str, tuple[str, ...]]] = {
 class UserCreateParams(TypedDict, total=False):
     """The fields of UserCreate; email required at run time."""
 
+    #: The email address, unique (case-insensitive).
     email: str
     #: Derived from the names or the email when absent.
     display_name: str
+    #: The given name.
     first_name: str | None
+    #: The family name.
     last_name: str | None
+    #: A unique handle of letters, digits, `_`, `.` and `-`.
     username: str | None
     #: What a user may do. `owner` and `admin` manage users; `viewer` only reads.
     role: UserRole
     #: Where a user is in their life cycle.
     status: UserStatus
+    #: A phone number, in any format.
     phone: str | None
+    #: The department the user works in.
     department: str | None
+    #: The groups the user belongs to.
     groups: Sequence[str]
+    #: Extra permissions granted on top of the role.
     permissions: Sequence[str]
     #: Free-form string labels for your own use.
     metadata: Mapping[str, str]
+    #: The account the user belongs to.
     account_id: str | None
+    #: True for machine users that cannot log in interactively.
     is_service_user: bool
     #: Send the invitation right away (only for users created as `invited`).
     send_invite: bool
@@ -95,22 +109,33 @@ class UserCreateParams(TypedDict, total=False):
 class UserUpdateParams(TypedDict, total=False):
     """The fields of UserUpdate."""
 
+    #: The email address, unique (case-insensitive).
     email: str
+    #: The name shown to other users.
     display_name: str
+    #: The given name.
     first_name: str | None
+    #: The family name.
     last_name: str | None
+    #: A unique handle of letters, digits, `_`, `.` and `-`.
     username: str | None
     #: What a user may do. `owner` and `admin` manage users; `viewer` only reads.
     role: UserRole
     #: Where a user is in their life cycle.
     status: UserStatus
+    #: A phone number, in any format.
     phone: str | None
+    #: The department the user works in.
     department: str | None
+    #: The groups the user belongs to.
     groups: Sequence[str]
+    #: Extra permissions granted on top of the role.
     permissions: Sequence[str]
     #: Free-form string labels for your own use.
     metadata: Mapping[str, str]
+    #: The account the user belongs to.
     account_id: str | None
+    #: True for machine users that cannot log in interactively.
     is_service_user: bool
 
 
@@ -157,57 +182,164 @@ class ListUsersParams(TypedDict, total=False):
 
 
 LIST_USERS_QUERY: Final[Mapping[str, Kind]] = {
-    "limit": Kind("integer", minimum=1, maximum=100, default=20),
-    "cursor": Kind("text", min_length=1),
-    "sort": Kind("text", default="created_at:desc,id:asc"),
-    "role": Kind("list", many=True, items="enum"),
-    "status": Kind("list", many=True, items="enum"),
-    "q": Kind("text", min_length=1),
-    "email_domain": Kind("text", min_length=1),
-    "group": Kind("text", min_length=1),
-    "created_after": Kind("instant"),
-    "created_before": Kind("instant"),
-    "account_id": Kind("text", min_length=1),
+    "limit": Kind(
+        "integer",
+        minimum=1,
+        maximum=100,
+        default=20,
+        description="How many users a page holds at most.",
+    ),
+    "cursor": Kind(
+        "text",
+        min_length=1,
+        description="An opaque cursor from `next_cursor` or `previous_cursor` of an earlier page. Leave out for the first page.",
+    ),
+    "sort": Kind(
+        "text",
+        default="created_at:desc,id:asc",
+        description="Comma-separated `field:direction` pairs, the first one sorting first. Fields: `id`, `email`, `display_name`, `created_at`, `updated_at`, `last_login_at`; directions: `asc`, `desc`. `id` is always added last as a tie-breaker.",
+    ),
+    "role": Kind(
+        "list",
+        many=True,
+        items="enum",
+        description="Only users with one of these roles. Repeat the parameter for several.",
+    ),
+    "status": Kind(
+        "list",
+        many=True,
+        items="enum",
+        description="Only users in one of these statuses. Repeat the parameter for several.",
+    ),
+    "q": Kind(
+        "text",
+        min_length=1,
+        description="Case-insensitive substring of the email, display name or username.",
+        cli_name="search",
+    ),
+    "email_domain": Kind(
+        "text",
+        min_length=1,
+        description="Only users whose email address is at this domain (case-insensitive, without `@`).",
+    ),
+    "group": Kind(
+        "text", min_length=1, description="Only users who belong to this group."
+    ),
+    "created_after": Kind(
+        "instant", description="Only users created at or after this instant (RFC 3339)."
+    ),
+    "created_before": Kind(
+        "instant",
+        description="Only users created strictly before this instant (RFC 3339).",
+    ),
+    "account_id": Kind("text", min_length=1, description="Only users of this account."),
 }
 CREATE_USER_BODY: Final[Mapping[str, Kind]] = {
-    "email": Kind("email", required=True),
-    "display_name": Kind("text", min_length=1),
-    "first_name": Kind("text", nullable=True),
-    "last_name": Kind("text", nullable=True),
-    "username": Kind("text", nullable=True, min_length=1),
-    "role": Kind("enum"),
-    "status": Kind("enum"),
-    "phone": Kind("text", nullable=True),
-    "department": Kind("text", nullable=True),
-    "groups": Kind("list", items="text"),
-    "permissions": Kind("list", items="text"),
-    "metadata": Kind("map", items="text"),
-    "account_id": Kind("text", nullable=True),
-    "is_service_user": Kind("flag", default=False),
-    "send_invite": Kind("flag", default=False),
+    "email": Kind(
+        "email",
+        required=True,
+        description="The email address, unique (case-insensitive).",
+    ),
+    "display_name": Kind(
+        "text",
+        min_length=1,
+        description="Derived from the names or the email when absent.",
+    ),
+    "first_name": Kind("text", nullable=True, description="The given name."),
+    "last_name": Kind("text", nullable=True, description="The family name."),
+    "username": Kind(
+        "text",
+        nullable=True,
+        min_length=1,
+        description="A unique handle of letters, digits, `_`, `.` and `-`.",
+    ),
+    "role": Kind(
+        "enum",
+        description="What a user may do. `owner` and `admin` manage users; `viewer` only reads.",
+    ),
+    "status": Kind("enum", description="Where a user is in their life cycle."),
+    "phone": Kind("text", nullable=True, description="A phone number, in any format."),
+    "department": Kind(
+        "text", nullable=True, description="The department the user works in."
+    ),
+    "groups": Kind("list", items="text", description="The groups the user belongs to."),
+    "permissions": Kind(
+        "list",
+        items="text",
+        description="Extra permissions granted on top of the role.",
+    ),
+    "metadata": Kind(
+        "map", items="text", description="Free-form string labels for your own use."
+    ),
+    "account_id": Kind(
+        "text", nullable=True, description="The account the user belongs to."
+    ),
+    "is_service_user": Kind(
+        "flag",
+        default=False,
+        description="True for machine users that cannot log in interactively.",
+    ),
+    "send_invite": Kind(
+        "flag",
+        default=False,
+        description="Send the invitation right away (only for users created as `invited`).",
+    ),
 }
 RESET_USER_PASSWORD_BODY: Final[Mapping[str, Kind]] = {
     "email": Kind("email", required=True),
 }
 SET_USER_PASSWORD_BODY: Final[Mapping[str, Kind]] = {
-    "reset_token": Kind("text", required=True, min_length=1),
-    "password": Kind("text", required=True, secret=True, min_length=12),
+    "reset_token": Kind(
+        "text",
+        required=True,
+        min_length=1,
+        description="The token from the password-reset message.",
+    ),
+    "password": Kind(
+        "text",
+        required=True,
+        secret=True,
+        min_length=12,
+        description="The new password, at least 12 characters.",
+    ),
 }
 UPDATE_USER_BODY: Final[Mapping[str, Kind]] = {
-    "email": Kind("email"),
-    "display_name": Kind("text", min_length=1),
-    "first_name": Kind("text", nullable=True),
-    "last_name": Kind("text", nullable=True),
-    "username": Kind("text", nullable=True, min_length=1),
-    "role": Kind("enum"),
-    "status": Kind("enum"),
-    "phone": Kind("text", nullable=True),
-    "department": Kind("text", nullable=True),
-    "groups": Kind("list", items="text"),
-    "permissions": Kind("list", items="text"),
-    "metadata": Kind("map", items="text"),
-    "account_id": Kind("text", nullable=True),
-    "is_service_user": Kind("flag"),
+    "email": Kind("email", description="The email address, unique (case-insensitive)."),
+    "display_name": Kind(
+        "text", min_length=1, description="The name shown to other users."
+    ),
+    "first_name": Kind("text", nullable=True, description="The given name."),
+    "last_name": Kind("text", nullable=True, description="The family name."),
+    "username": Kind(
+        "text",
+        nullable=True,
+        min_length=1,
+        description="A unique handle of letters, digits, `_`, `.` and `-`.",
+    ),
+    "role": Kind(
+        "enum",
+        description="What a user may do. `owner` and `admin` manage users; `viewer` only reads.",
+    ),
+    "status": Kind("enum", description="Where a user is in their life cycle."),
+    "phone": Kind("text", nullable=True, description="A phone number, in any format."),
+    "department": Kind(
+        "text", nullable=True, description="The department the user works in."
+    ),
+    "groups": Kind("list", items="text", description="The groups the user belongs to."),
+    "permissions": Kind(
+        "list",
+        items="text",
+        description="Extra permissions granted on top of the role.",
+    ),
+    "metadata": Kind(
+        "map", items="text", description="Free-form string labels for your own use."
+    ),
+    "account_id": Kind(
+        "text", nullable=True, description="The account the user belongs to."
+    ),
+    "is_service_user": Kind(
+        "flag", description="True for machine users that cannot log in interactively."
+    ),
 }
 
 # The names users_sdk re-exports: the enums and the TypedDicts.

@@ -8,4 +8,4 @@ from __future__ import annotations
 from typing import Final
 
 # sha256 of the openapi.yaml bytes the generator read.
-SPEC_SHA256: Final = "c9ca95e867b4a1e6ff6a20caedb6b3ee0f9edb0465ad93e164af7250e48a682d"
+SPEC_SHA256: Final = "7a853a7eef508aa51ba9368ddda37ba9893d242abf4893802a55537bf0dea37d"

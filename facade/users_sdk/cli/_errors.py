@@ -5,7 +5,7 @@ what to do), with the Python terms of its advice put in command-line terms:
 `pass token=` is `pass --token`. The command line adds only what the SDK
 cannot know: where the address came from (no response) and how to wait (a
 429). The exit codes below are the CLI's contract, in `--help` (EXIT_CODES)
-and the README.
+and docs/guides/cli.md.
 """
 
 from __future__ import annotations

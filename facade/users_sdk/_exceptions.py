@@ -124,9 +124,12 @@ class APIConnectionError(UsersAPIError):
 
     def __init__(self, message: str, *, method: str, url: str) -> None:
         super().__init__(message)
-        self.method = method
-        self.url = url
+        self.method: str = method
+        """The request's method, such as `GET`."""
+        self.url: str = url
+        """The URL requested, without credentials in its query."""
         self.attempts: int | None = None
+        """How many attempts the call made, retries included."""
 
 
 class APITimeoutError(APIConnectionError):
@@ -139,12 +142,18 @@ class _ResponseError(UsersAPIError):
     def __init__(self, message: str, *, response: httpx2.Response, body: object) -> None:
         # The message quotes the body; never the credential a server echoed into it.
         super().__init__(redact_credentials(message, response.request))
-        self.response = response
+        self.response: httpx2.Response = response
+        """The HTTP response, body read."""
         self.status_code: int = response.status_code
+        """The HTTP status, such as 404."""
         self.request_id: str | None = response.headers.get("x-request-id")
+        """The answer's `X-Request-ID`: quote it when you report a problem."""
         self.method: str = response.request.method
+        """The request's method, such as `GET`."""
         self.path: str = response.request.url.path
-        self.body = body
+        """The request's path, such as `/v1/users/usr_1`."""
+        self.body: object = body
+        """The body received: parsed JSON, or the text when it was not JSON."""
 
 
 class APIStatusError(_ResponseError):
@@ -157,11 +166,14 @@ class APIStatusError(_ResponseError):
     # The advice the message ends with: the class's, unless this error has its
     # own (`error.hint` is always the one shown; "" when there is none).
     hint: str = "See the detail above."
+    """The advice the message ends with: the likely cause and what to do."""
 
     def __init__(self, *, response: httpx2.Response, body: object, problem: Problem | None) -> None:
-        self.problem = problem
+        self.problem: Problem | None = problem
+        """The RFC 9457 problem document, or None when the body was not one."""
         detail = redact_credentials(_detail(problem, body), response.request)
-        self.detail = detail
+        self.detail: str = detail
+        """What the API said went wrong (the problem's `detail`, or the body)."""
         self.hint = self._advice_after(detail)
         message = (
             f"{response.request.method} {response.request.url.path} -> "
@@ -179,14 +191,20 @@ class APIStatusError(_ResponseError):
 
 
 class BadRequestError(APIStatusError):
+    """400: the request is malformed (a bad cursor, sort or token)."""
+
     hint = "The request is malformed: check the cursor, the sort or the token you sent."
 
 
 class AuthenticationError(APIStatusError):
+    """401: the credential is missing, wrong or expired."""
+
     hint = "Check the credential: pass token= or api_key=, or set USERS_API_TOKEN or USERS_API_KEY."
 
 
 class PermissionDeniedError(APIStatusError):
+    """403: the credential is valid, but its role may not do this."""
+
     hint = "The credential is valid but its role may not do this; use an owner or admin one."
 
 
@@ -211,10 +229,14 @@ class NotFoundError(APIStatusError):
 
 
 class ConflictError(APIStatusError):
+    """409: the request conflicts with the current state (an email in use, say)."""
+
     hint = "The request conflicts with the current state; read it again and adjust."
 
 
 class PreconditionFailedError(APIStatusError):
+    """412: the user changed since you read it (`if_match` no longer matches)."""
+
     hint = "The user changed since you read it: get it again and reapply your change."
 
     def _advice_after(self, detail: str) -> str:
@@ -225,6 +247,8 @@ class PreconditionFailedError(APIStatusError):
 
 
 class ContentTooLargeError(APIStatusError):
+    """413: the request body is larger than the API accepts."""
+
     hint = "Send a smaller request body."
 
 
@@ -236,6 +260,7 @@ class ValidationError(APIStatusError):
 
     def __init__(self, *, response: httpx2.Response, body: object, problem: Problem | None) -> None:
         self.errors: Sequence[FieldError] = _field_errors(problem)
+        """Each field that is not valid: `field`, `message` and `code`."""
         super().__init__(response=response, body=body, problem=problem)
         if self.errors:
             listed = "; ".join(f"{e.field}: {e.message} ({e.code})" for e in self.errors)
@@ -256,11 +281,14 @@ class RateLimitError(APIStatusError):
         problem: Problem | None,
         retry_after: float | None = None,
     ) -> None:
-        self.retry_after = retry_after
+        self.retry_after: float | None = retry_after
+        """The wait in seconds the server asked for (`Retry-After`), if any."""
         super().__init__(response=response, body=body, problem=problem)
 
 
 class InternalServerError(APIStatusError):
+    """5xx: the server failed (retried for 500, 502, 503 and 504)."""
+
     hint = "The server failed; try again later (5xx statuses that may pass are retried)."
 
 
@@ -281,7 +309,8 @@ class UnexpectedResponseError(_ResponseError):
     mistyped field, or a status such as 520."""
 
     def __init__(self, reason: str, *, response: httpx2.Response, body: object = None) -> None:
-        self.reason = reason
+        self.reason: str = reason
+        """What is wrong with the response, such as the field that is missing."""
         request_id = response.headers.get("x-request-id")
         message = (
             f"{response.request.method} {response.request.url.path} -> "

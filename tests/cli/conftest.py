@@ -48,6 +48,16 @@ def environment(base_url: str, **extra: str) -> dict[str, str]:
     return {**env, "USERS_API_BASE_URL": base_url, "USERS_API_TOKEN": TOKEN, **extra}
 
 
+def one_error_line(run: Any, exit_code: int) -> str:
+    """The one line a failed command prints: on stderr, nothing on stdout, no traceback."""
+    assert run.exit_code == exit_code, (run.stdout, run.stderr)
+    assert run.stdout == ""
+    assert "Traceback" not in run.stderr
+    [line] = run.stderr.strip().splitlines()
+    assert line.startswith("users-sdk: ")
+    return line
+
+
 def assert_no_secret(*texts: str) -> None:
     for text in texts:
         for secret in (TOKEN, VIEWER_TOKEN, API_KEY):

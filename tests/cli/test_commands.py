@@ -12,20 +12,11 @@ from typing import Any
 import httpx2
 from guards.test_spec_surface import SPEC
 
-from .conftest import TOKEN, all_users
+from .conftest import TOKEN, all_users, one_error_line
 
 
 def lines(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines()]
-
-
-def one_error_line(run: Any, exit_code: int) -> str:
-    assert run.exit_code == exit_code, (run.stdout, run.stderr)
-    assert run.stdout == ""
-    assert "Traceback" not in run.stderr
-    [line] = run.stderr.strip().splitlines()
-    assert line.startswith("users-sdk: ")
-    return line
 
 
 def create(cli: Any, *args: str) -> dict[str, Any]:

@@ -14,16 +14,7 @@ import pytest
 from users_sdk import UsersAPIError, UsersClient
 from users_sdk.cli._errors import cli_terms
 
-from .conftest import TOKEN, all_users
-
-
-def one_error_line(run: Any, exit_code: int) -> str:
-    assert run.exit_code == exit_code, (run.stdout, run.stderr)
-    assert run.stdout == ""
-    assert "Traceback" not in run.stderr
-    [line] = run.stderr.strip().splitlines()
-    assert line.startswith("users-sdk: ")
-    return line
+from .conftest import TOKEN, all_users, one_error_line
 
 
 def without_request_ids(text: str) -> str:

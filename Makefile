@@ -9,7 +9,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated api-snapshot lint test demo serve record regen-check spec-evolution conformance clean bench bench-smoke
+.PHONY: help install generate check-generated api-snapshot lint test test-matrix demo serve record regen-check spec-evolution conformance clean bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -43,8 +43,11 @@ test: $(STAMP) ## Run the whole test suite, lint and the generated-code check
 	$(MAKE) --no-print-directory check-generated
 	$(PY) -m pytest
 
-clean: ## Remove the virtual environment, caches and build output
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+test-matrix: $(STAMP) ## The fast suite on each claimed Python, in .venv-3.X (MATRIX="3.12 3.13": some; PYTHON_3_12=path)
+	$(PY) scripts/matrix.py $(MATRIX)
+
+clean: ## Remove the virtual environments, caches and build output
+	rm -rf $(VENV) .venv-* build dist .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 demo: $(STAMP) ## The main job: show the SDK at work

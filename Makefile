@@ -9,7 +9,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated api-snapshot lint test test-matrix demo serve record regen-check spec-evolution conformance clean bench bench-smoke
+.PHONY: help install generate check-generated api-snapshot lint test test-matrix test-lowest demo serve record regen-check spec-evolution conformance clean bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ test: $(STAMP) ## Run the whole test suite, lint and the generated-code check
 
 test-matrix: $(STAMP) ## The fast suite on each claimed Python, in .venv-3.X (MATRIX="3.12 3.13": some; PYTHON_3_12=path)
 	$(PY) scripts/matrix.py $(MATRIX)
+
+test-lowest: $(STAMP) ## Unit tests and replays on the lowest dependency versions pyproject.toml allows
+	$(PY) scripts/lowest.py
 
 clean: ## Remove the virtual environments, caches and build output
 	rm -rf $(VENV) .venv-* build dist .pytest_cache .mypy_cache .ruff_cache

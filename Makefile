@@ -9,7 +9,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated api-snapshot lint test test-matrix test-lowest demo serve record regen-check spec-evolution conformance clean bench bench-smoke
+.PHONY: help install generate check-generated api-snapshot lint test test-matrix test-lowest dist demo serve record regen-check spec-evolution conformance clean bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ test-matrix: $(STAMP) ## The fast suite on each claimed Python, in .venv-3.X (MA
 
 test-lowest: $(STAMP) ## Unit tests and replays on the lowest dependency versions pyproject.toml allows
 	$(PY) scripts/lowest.py
+
+dist: $(STAMP) ## Build sdist + wheel into dist/, check them, install the sdist alone and smoke-test it
+	$(PY) scripts/dist.py
 
 clean: ## Remove the virtual environments, caches and build output
 	rm -rf $(VENV) .venv-* build dist .pytest_cache .mypy_cache .ruff_cache

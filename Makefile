@@ -38,16 +38,16 @@ lint: $(STAMP) ## ruff (lint + format check) and mypy --strict on the facade
 	$(BIN)/ruff format --check facade scripts tests examples server
 	$(BIN)/mypy
 
-test: $(STAMP) ## Run the whole test suite, lint and the generated-code check
+test: $(STAMP) ## Run the whole test suite, lint and the generated-code check (PYTEST_ARGS="-n 2": both cores)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory check-generated
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-matrix: $(STAMP) ## The fast suite on each claimed Python, in .venv-3.X (MATRIX="3.12 3.13": some; PYTHON_3_12=path)
-	$(PY) scripts/matrix.py $(MATRIX)
+test-matrix: $(STAMP) ## The fast suite on each claimed Python, in .venv-3.X (MATRIX="3.12 3.13", PYTHON_3_12=path)
+	$(PY) scripts/matrix.py $(MATRIX) $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
 test-lowest: $(STAMP) ## Unit tests and replays on the lowest dependency versions pyproject.toml allows
-	$(PY) scripts/lowest.py
+	$(PY) scripts/lowest.py $(PYTEST_ARGS)
 
 dist: $(STAMP) ## Build sdist + wheel into dist/, check them, install the sdist alone and smoke-test it
 	$(PY) scripts/dist.py

@@ -9,7 +9,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated api-snapshot lint test demo serve record regen-check spec-evolution conformance clean bench bench-smoke docs docs-serve
+.PHONY: help install generate check-generated api-snapshot lint test test-matrix test-lowest dist demo serve record regen-check spec-evolution conformance clean bench bench-smoke docs docs-serve
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -38,13 +38,22 @@ lint: $(STAMP) ## ruff (lint + format check) and mypy --strict on the facade
 	$(BIN)/ruff format --check facade scripts tests examples server
 	$(BIN)/mypy
 
-test: $(STAMP) ## Run the whole test suite, lint and the generated-code check
+test: $(STAMP) ## Run the whole test suite, lint and the generated-code check (PYTEST_ARGS="-n 2": both cores)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory check-generated
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
-clean: ## Remove the virtual environment, caches and build output
-	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache .ruff_cache
+test-matrix: $(STAMP) ## The fast suite on each claimed Python, in .venv-3.X (MATRIX="3.12 3.13", PYTHON_3_12=path)
+	$(PY) scripts/matrix.py $(MATRIX) $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
+
+test-lowest: $(STAMP) ## Unit tests and replays on the lowest dependency versions pyproject.toml allows
+	$(PY) scripts/lowest.py $(PYTEST_ARGS)
+
+dist: $(STAMP) ## Build sdist + wheel into dist/, check them, install the sdist alone and smoke-test it
+	$(PY) scripts/dist.py
+
+clean: ## Remove the virtual environments, caches and build output
+	rm -rf $(VENV) .venv-* build dist site .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 demo: $(STAMP) ## The main job: show the SDK at work

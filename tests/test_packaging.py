@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
 import venv
 import zipfile
 from email.parser import Parser
@@ -17,6 +18,9 @@ import pytest
 from testing_plugin.test_daily_workflow import FIRST_TESTS
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import dist  # noqa: E402
+
 pytestmark = pytest.mark.slow
 # The venv must import what it installed, even when this suite runs with
 # PYTHONPATH pointing at a checkout (the spec rehearsal does).
@@ -60,6 +64,11 @@ def test_wheel_metadata(wheel: Path) -> None:
     metadata = Parser().parsestr(archive.read(metadata_name).decode())
     assert metadata["Name"] == "users-sdk"
     assert metadata["Requires-Python"] == ">=3.11"
+    # The license the metadata names ships with it (no LICENSE file used to exist).
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata.get_all("License-File") == ["LICENSE"]
+    (license_file,) = [n for n in archive.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+    assert archive.read(license_file) == (ROOT / "LICENSE").read_bytes()
     runtime = [r for r in metadata.get_all("Requires-Dist") if "extra ==" not in r]
     assert sorted(r.split(">")[0].split("<")[0] for r in runtime) == [
         "anyio",
@@ -67,6 +76,23 @@ def test_wheel_metadata(wheel: Path) -> None:
         "httpx2",
         "msgspec",
     ]
+
+
+def test_the_sdist_holds_what_a_build_needs_and_no_tooling(tmp_path: Path) -> None:
+    """What scripts/dist.py checks on `make dist`'s sdist, on one built here: the
+    files a build from it reads, the changelog, and none of the checkout's
+    tests, scripts, cassettes or venvs; one README, the one pyproject names."""
+    subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--outdir", str(tmp_path), str(ROOT)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    (sdist,) = tmp_path.glob("users_sdk-*.tar.gz")
+    top = sdist.name.removesuffix(".tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = [name.removeprefix(f"{top}/") for name in archive.getnames()]
+    assert [need for need in dist.SDIST_NEEDS if need not in names] == []
+    assert [name for name in names if name.startswith(dist.SDIST_NEVER)] == []
+    assert [name for name in names if name.endswith("README.md")] == ["README.md"]
 
 
 def test_pip_install_into_an_empty_venv_gives_both_import_packages(

@@ -17,7 +17,17 @@ from .state import ServerState
 
 def create_app(settings: Settings) -> FastAPI:
     state = ServerState(settings)
+    try:
+        return _assemble(settings, state)
+    except BaseException:
+        # A spec the routes cannot serve stops the start here, after the state
+        # opened its database: close it, or it lingers until garbage collection
+        # (Python 3.13 then warns, ResourceWarning, about the unclosed database).
+        state.close()
+        raise
 
+
+def _assemble(settings: Settings, state: ServerState) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield

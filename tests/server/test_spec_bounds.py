@@ -9,6 +9,7 @@ do, with no code edit in between.
 from __future__ import annotations
 
 import copy
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -281,6 +282,28 @@ def test_a_spec_the_listing_cannot_follow_stops_the_start(
     edit(spec)
     with pytest.raises(SpecError, match=message):
         create_app(Settings(spec=write_spec(tmp_path / "openapi.yaml", spec)))
+
+
+def test_a_start_the_spec_stops_leaves_no_database_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state opens its database before the routes read the spec: the start
+    they stop closes it (left to the garbage collector, Python 3.13 warns)."""
+    opened: list[sqlite3.Connection] = []
+    connect = sqlite3.connect
+
+    def tracked(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        opened.append(connect(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(sqlite3, "connect", tracked)
+    spec = copy.deepcopy(ORIGINAL)
+    _role_comma_separated(spec)
+    with pytest.raises(SpecError):
+        create_app(Settings(spec=write_spec(tmp_path / "openapi.yaml", spec)))
+    assert len(opened) == 1
+    with pytest.raises(sqlite3.ProgrammingError, match="closed database"):
+        opened[0].execute("SELECT 1")
 
 
 def test_a_required_parameter_without_default_is_required(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from typing import cast
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.protocols.http import h11_impl
 
 from ..app import create_app
 from ..http.unimplemented import unimplemented_operations
@@ -49,12 +50,29 @@ def base_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+# The reason phrases of the status lines whose wording Python 3.13 changed to
+# RFC 9110's (http.HTTPStatus, where uvicorn takes them from): the server says
+# RFC 9110's on every Python, as its problem titles do (413), so that a recording
+# made on 3.11 and one made on 3.13 are the same bytes.
+RFC_9110_REASONS = {
+    413: b"Content Too Large",
+    414: b"URI Too Long",
+    416: b"Range Not Satisfiable",
+    422: b"Unprocessable Content",
+}
+
+
 def uvicorn_config(settings: Settings, **options: object) -> uvicorn.Config:
+    # uvicorn's h11 protocol keeps one process-wide table of reason phrases; the
+    # rest of it is HTTPStatus's on every supported Python.
+    h11_impl.STATUS_PHRASES.update(RFC_9110_REASONS)
     return uvicorn.Config(
         create_app(settings),
         # No Date or Server header: deterministic recordings must be byte-stable.
         date_header=False,
         server_header=False,
+        # h11 even where httptools is installed: one implementation writes the bytes.
+        http="h11",
         lifespan="on",
         **options,  # type: ignore[arg-type]
     )

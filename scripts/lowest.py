@@ -41,8 +41,9 @@ import venvs
 ROOT = Path(__file__).resolve().parent.parent
 # The dev tools the suites below import, installed at their dev pins:
 # the generator (the unit tests check scripts/sdk_codegen against it), httpx
-# (the legacy-client tests), openapi-core (the replays' conformance check).
-TOOLS = ("openapi-python-client", "httpx", "openapi-core")
+# (the legacy-client tests), openapi-core (the replays' conformance check), and
+# pytest-xdist, for `-n 2` (CI's PYTEST_ARGS).
+TOOLS = ("openapi-python-client", "httpx", "openapi-core", "pytest-xdist")
 # pyproject's `asyncio_default_fixture_loop_scope` is pytest-asyncio's, which is
 # not installed here: pytest warns of an unknown option, and the suite's
 # filterwarnings=error would stop it. Through the environment, so that the

@@ -44,3 +44,12 @@ def span_exporter(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setattr(_tracing, "_provider_override", provider)
     yield exporter
     provider.shutdown()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The spec rehearsal's tests first: they take minutes each (a copy of the
+    project, regenerated, runs its suite), so under pytest-xdist (CI runs -n 2)
+    the other worker runs the short tests meanwhile, instead of both waiting on
+    the rehearsal at the end. The move is of the whole module, so no module's
+    fixtures are set up twice; the order within every module stays."""
+    items.sort(key=lambda item: item.get_closest_marker("spec_evolution") is None)
